@@ -15,5 +15,14 @@ if [ ! -x /usr/bin/chromium ]; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
 
+if ! command -v shellcheck >/dev/null; then
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "tests/run.sh: the deploy.sh lint test needs shellcheck: run 'sudo apt-get install -y shellcheck'" >&2
+        exit 2
+    fi
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq shellcheck >/dev/null
+fi
+
 node --test tests/js/
 python -m pytest "$@"
