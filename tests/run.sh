@@ -4,25 +4,21 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Installs a Debian package when its command is missing (CI and fresh machines run as root).
+need_debian_package() {
+    local package=$1 command=$2 why=$3
+    command -v "$command" >/dev/null && return
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "tests/run.sh: $why needs $command: run 'sudo apt-get install -y $package'" >&2
+        exit 2
+    fi
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$package" >/dev/null
+}
+
 python -m pip install --quiet --disable-pip-version-check -e ".[test]"
-
-if [ ! -x /usr/bin/chromium ]; then
-    if [ "$(id -u)" -ne 0 ]; then
-        echo "tests/run.sh: the browser tests need Debian's chromium at /usr/bin/chromium: run 'sudo apt-get install -y chromium'" >&2
-        exit 2
-    fi
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-fi
-
-if ! command -v shellcheck >/dev/null; then
-    if [ "$(id -u)" -ne 0 ]; then
-        echo "tests/run.sh: the deploy.sh lint test needs shellcheck: run 'sudo apt-get install -y shellcheck'" >&2
-        exit 2
-    fi
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq shellcheck >/dev/null
-fi
+need_debian_package chromium /usr/bin/chromium "the browser tests"
+need_debian_package shellcheck shellcheck "the deploy.sh lint test"
 
 node --test tests/js/
 python -m pytest "$@"
