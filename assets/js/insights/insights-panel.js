@@ -1,0 +1,116 @@
+// The insights panel the page mounts into <section id="insights">: three keyboard-
+// accessible tabs (Latent map, Training, Confusion) above the hidden-neuron view.
+// Only the visible tab's view is updated; a tab catches up when it is shown.
+//
+// What the views read from the page's state (it may be one object updated in place):
+//   manifest       validated (validateManifest: probe.url / gallery.url are used to fetch
+//                  the probe and mistake images lazily, shared through sample-sets.js)
+//   snapshotIndex  the shown snapshot (else snapshot.index)
+//   snapshot       the shown snapshot's tensors (a Map, or an object with .tensors)
+//   mlp, result    the network and mlp.forward's output for the drawing (or null)
+//   pixels         the drawing, 784 values 0..1 (or null)
+//   selected       {layer, index} with layer 0 = input, 1 = first hidden (or null)
+// Actions they call: loadDigit(pixels) (latent map, mistakes), setSnapshot(index) (training).
+import { LatentMapView } from "./latent-map-view.js";
+import { TrainingCurvesView } from "./training-curves-view.js";
+import { ConfusionView } from "./confusion-view.js";
+import { WeightImageView } from "./weight-image-view.js";
+import { SaliencyOverlay } from "./saliency-overlay.js";
+import { el } from "./dom.js";
+
+const TABS = [
+  { name: "latent", label: "Latent map", View: LatentMapView },
+  { name: "training", label: "Training", View: TrainingCurvesView },
+  { name: "confusion", label: "Confusion", View: ConfusionView },
+];
+
+let panels = 0; // unique ids when a page mounts more than one panel
+
+export class InsightsPanel {
+  /**
+   * @param {HTMLElement} container the page's <section id="insights">, emptied and filled
+   * @param {{loadDigit: (pixels: Float32Array) => void, setSnapshot: (index: number) => void}} actions
+   */
+  constructor(container, actions) {
+    const prefix = `insights-${++panels}`;
+    this.state = null;
+    this.tabs = [];
+    this.views = new Map();
+    const tablist = el("div", { class: "ins-tabs", role: "tablist", "aria-label": "Insights" });
+    const panelElements = TABS.map(({ name, label, View }) => {
+      const tab = el("button", {
+        type: "button",
+        role: "tab",
+        id: `${prefix}-tab-${name}`,
+        "aria-controls": `${prefix}-panel-${name}`,
+        class: "ins-tab",
+        "data-tab": name,
+      }, [label]);
+      tab.addEventListener("click", () => this.selectTab(name));
+      tab.addEventListener("keydown", (event) => this.onTabKey(event));
+      tablist.append(tab);
+      this.tabs.push(tab);
+      const panel = el("div", {
+        role: "tabpanel",
+        id: `${prefix}-panel-${name}`,
+        "aria-labelledby": tab.id,
+        class: "ins-tabpanel",
+        "data-panel": name,
+      });
+      this.views.set(name, new View(panel, actions));
+      return panel;
+    });
+    this.panels = panelElements;
+    const neuron = el("div", { class: "ins-neuron" });
+    this.weightView = new WeightImageView(neuron);
+    container.replaceChildren(el("div", { class: "ins-panel" }, [tablist, ...panelElements, neuron]));
+    this.selectTab(TABS[0].name);
+  }
+
+  /** The name of the visible tab: "latent", "training" or "confusion". */
+  get activeTab() {
+    return this.active;
+  }
+
+  selectTab(name, { focus = false } = {}) {
+    const index = TABS.findIndex((tab) => tab.name === name);
+    if (index < 0) throw new Error(`InsightsPanel.selectTab: no tab "${name}" (use ${TABS.map((tab) => tab.name).join(", ")})`);
+    this.active = name;
+    this.tabs.forEach((tab, i) => {
+      tab.setAttribute("aria-selected", String(i === index));
+      tab.tabIndex = i === index ? 0 : -1; // roving tabindex: Tab enters the list once
+      this.panels[i].hidden = i !== index;
+    });
+    if (focus) this.tabs[index].focus();
+    if (this.state) this.views.get(name).update(this.state);
+  }
+
+  onTabKey(event) {
+    const current = TABS.findIndex((tab) => tab.name === this.active);
+    const targets = { ArrowRight: current + 1, ArrowLeft: current - 1, Home: 0, End: TABS.length - 1 };
+    if (!(event.key in targets)) return;
+    event.preventDefault();
+    const next = (targets[event.key] + TABS.length) % TABS.length;
+    this.selectTab(TABS[next].name, { focus: true });
+  }
+
+  /** Pushes the page's state to the visible tab and the neuron view. */
+  update(state) {
+    this.state = state;
+    this.views.get(this.active).update(state);
+    this.weightView.update(state);
+  }
+}
+
+/**
+ * Everything the page plugs in, as views with update(state):
+ *   views.push(...createInsightViews($("insights"), actions, { preview: $("preview"), toggleContainer }));
+ * `preview` is the 28×28 preview canvas the saliency overlay covers; the overlay's toggle
+ * button is appended to `toggleContainer`.
+ */
+export function createInsightViews(container, actions, { preview, toggleContainer }) {
+  const panel = new InsightsPanel(container, actions);
+  const overlay = new SaliencyOverlay(preview);
+  toggleContainer.append(overlay.createToggle());
+  return [panel, overlay];
+}

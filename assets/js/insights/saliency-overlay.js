@@ -1,0 +1,108 @@
+// Saliency over the page's 28×28 preview: which ink pushed the network towards its
+// answer (warm) and which argued against it (blue), from gradient × input of the
+// predicted class's logit (see ../saliency.js for why the logit). Toggleable.
+import { SaliencyComputer } from "../saliency.js";
+import { writeColor } from "../palette.js";
+import { el } from "./dom.js";
+import { fitCanvas } from "./canvas.js";
+
+export class SaliencyOverlay {
+  /**
+   * @param {HTMLCanvasElement} target the preview canvas to cover (any CSS size). The
+   *   overlay is its next sibling, placed absolutely; a static parent is made relative so
+   *   the overlay stays on the preview when an ancestor scrolls.
+   * @param {{enabled?: boolean}} [options]
+   */
+  constructor(target, { enabled = false } = {}) {
+    this.target = target;
+    this.state = null;
+    this.computer = null;
+    this.enabled = enabled;
+    this.lastSummary = null;
+    this.toggle = null;
+    this.small = document.createElement("canvas"); // the 28×28 map, scaled smoothly on draw
+    this.small.width = 28;
+    this.small.height = 28;
+    this.image = this.small.getContext("2d").createImageData(28, 28);
+    this.rgb = new Float32Array(3);
+    this.canvas = el("canvas", { class: "ins-saliency-overlay", "aria-hidden": "true" });
+    this.canvas.hidden = !enabled;
+    target.after(this.canvas);
+    if (getComputedStyle(target.parentElement).position === "static") target.parentElement.style.position = "relative";
+    new ResizeObserver(() => this.render()).observe(target);
+  }
+
+  /**
+   * A toggle button for the page to place where it likes (next to the preview).
+   * Its aria-pressed mirrors the overlay; `onChange(enabled)` lets the page remember it.
+   */
+  createToggle(onChange = () => {}) {
+    const button = el(
+      "button",
+      {
+        type: "button",
+        class: "ins-toggle",
+        "aria-pressed": String(this.enabled),
+        title: "Colour the ink by how much it pushed the network towards its answer (warm) or away from it (blue)",
+      },
+      ["Saliency"],
+    );
+    button.addEventListener("click", () => {
+      this.setEnabled(!this.enabled);
+      onChange(this.enabled);
+    });
+    this.toggle = button;
+    return button;
+  }
+
+  setEnabled(enabled) {
+    this.enabled = enabled;
+    this.canvas.hidden = !enabled;
+    this.toggle?.setAttribute("aria-pressed", String(enabled));
+    this.render();
+  }
+
+  /** Reads state.mlp, state.result, state.pixels and state.manifest.model.input.std. */
+  update(state) {
+    this.state = state;
+    if (this.enabled) this.render();
+  }
+
+  /** The last map drawn: {classIndex, maxAbs} (for captions and tests), or null. */
+  get summary() {
+    return this.lastSummary;
+  }
+
+  render() {
+    const { mlp, result, pixels, manifest } = this.state ?? {};
+    const width = this.target.clientWidth;
+    const height = this.target.clientHeight;
+    if (!this.enabled || !width || !height) return;
+    this.canvas.style.left = `${this.target.offsetLeft + this.target.clientLeft}px`;
+    this.canvas.style.top = `${this.target.offsetTop + this.target.clientTop}px`;
+    const context = fitCanvas(this.canvas, width, height);
+    context.clearRect(0, 0, width, height);
+    if (!mlp || !result || !pixels) {
+      this.lastSummary = null;
+      return;
+    }
+
+    if (!this.computer || !this.computer.fits(mlp)) this.computer = new SaliencyComputer(mlp);
+    const { map, maxAbs, classIndex } = this.computer.compute(mlp, result, pixels, manifest.model.input.std);
+    this.lastSummary = { classIndex, maxAbs };
+    const data = this.image.data;
+    for (let i = 0; i < 784; i++) {
+      const t = maxAbs > 0 ? map[i] / maxAbs : 0;
+      writeColor(t, this.rgb, 0);
+      data[4 * i] = this.rgb[0] * 255;
+      data[4 * i + 1] = this.rgb[1] * 255;
+      data[4 * i + 2] = this.rgb[2] * 255;
+      // Strength shows as opacity, so weak pixels let the drawing underneath show through.
+      data[4 * i + 3] = Math.min(1, Math.abs(t) ** 0.6 * 1.1) * 235;
+    }
+    this.small.getContext("2d").putImageData(this.image, 0, 0);
+    context.imageSmoothingEnabled = true;
+    context.imageSmoothingQuality = "high";
+    context.drawImage(this.small, 0, 0, width, height);
+  }
+}

@@ -1,0 +1,118 @@
+// What a first-layer hidden neuron looks for: its 784 incoming weights drawn as a 28×28
+// picture (warm = ink here excites it, blue = ink here inhibits it), the same weights
+// where the current drawing has ink, and the neuron's activation for the drawing.
+import { writeColor, cssGradient } from "../palette.js";
+import { el } from "./dom.js";
+
+const FIRST_HIDDEN = 1; // layer numbering as in mlp.forward's activations: 0 = input
+
+export class WeightImageView {
+  /** @param {HTMLElement} container emptied and filled by the view (it only displays: no actions) */
+  constructor(container) {
+    this.rgb = new Float32Array(3);
+    this.heading = el("h3", { class: "ins-subheading" });
+    this.weightsCanvas = pixelCanvas();
+    this.inkCanvas = pixelCanvas();
+    this.activationValue = el("span", { class: "ins-activation-value" });
+    this.activationFill = el("span", { class: "ins-bar-fill" });
+    this.activationNote = el("span", { class: "ins-activation-note" });
+    this.note = el("p", { class: "ins-note" });
+    this.body = el("div", { class: "ins-weights-row" }, [
+      el("figure", {}, [this.weightsCanvas, el("figcaption", {}, ["Incoming weights"])]),
+      el("figure", {}, [this.inkCanvas, el("figcaption", {}, ["Where you drew"])]),
+      el("div", { class: "ins-activation" }, [
+        el("span", { class: "ins-activation-label" }, ["Activation"]),
+        this.activationValue,
+        el("span", { class: "ins-bar-track" }, [this.activationFill]),
+        this.activationNote,
+      ]),
+    ]);
+    this.scale = el("div", { class: "ins-palette-scale" }, [
+      el("span", {}, ["inhibits"]),
+      el("span", { class: "ins-palette-bar", style: `background:${cssGradient()}` }),
+      el("span", {}, ["excites"]),
+    ]);
+    this.container = container;
+    container.replaceChildren(el("div", { class: "ins-view ins-weights" }, [this.heading, this.body, this.scale, this.note]));
+    container.hidden = true; // nothing to show until a neuron is selected
+  }
+
+  /** Reads state.selected, state.mlp.layers[0], state.result.activations[1] and state.pixels. */
+  update(state) {
+    const { selected, mlp } = state;
+    this.container.hidden = !selected || !mlp;
+    if (this.container.hidden) return;
+    if (selected.layer !== FIRST_HIDDEN) {
+      this.showHint("Only first-layer neurons see the pixels directly; pick one there to see its weights as a picture.");
+      return;
+    }
+    const layer = mlp.layers[0];
+    if (layer.inSize !== 784 || !(selected.index >= 0 && selected.index < layer.outSize)) {
+      this.showHint("This neuron is not in the network.");
+      return;
+    }
+    this.body.hidden = false;
+    this.scale.hidden = false;
+    this.note.hidden = true;
+    this.heading.textContent = `Neuron ${selected.index} of ${layer.outSize}, first hidden layer`;
+    const weights = layer.weight.subarray(selected.index * 784, (selected.index + 1) * 784);
+    this.paint(this.weightsCanvas, (i) => weights[i]);
+    const pixels = state.pixels;
+    this.paint(this.inkCanvas, (i) => (pixels ? weights[i] * pixels[i] : 0));
+    this.showActivation(state.result?.activations?.[FIRST_HIDDEN], selected.index);
+  }
+
+  showActivation(activations, index) {
+    if (!activations) {
+      this.activationValue.textContent = "—";
+      this.activationFill.style.width = "0%";
+      this.activationNote.textContent = "Draw a digit to see how strongly this neuron fires.";
+      return;
+    }
+    const value = activations[index];
+    let largest = 0;
+    let stronger = 0;
+    for (const other of activations) {
+      largest = Math.max(largest, other);
+      if (other > value) stronger++;
+    }
+    this.activationValue.textContent = value.toFixed(2);
+    this.activationFill.style.width = `${largest > 0 ? (value / largest) * 100 : 0}%`;
+    this.activationNote.textContent = value > 0
+      ? `${ordinal(stronger + 1)} strongest of ${activations.length}`
+      : "silent: the drawing does not match what it looks for";
+  }
+
+  /** Diverging 28×28 image of value(i), scaled by its largest magnitude. */
+  paint(canvas, value) {
+    let maxAbs = 0;
+    for (let i = 0; i < 784; i++) maxAbs = Math.max(maxAbs, Math.abs(value(i)));
+    const context = canvas.getContext("2d");
+    const image = context.createImageData(28, 28);
+    for (let i = 0; i < 784; i++) {
+      writeColor(maxAbs > 0 ? value(i) / maxAbs : 0, this.rgb, 0);
+      image.data[4 * i] = this.rgb[0] * 255;
+      image.data[4 * i + 1] = this.rgb[1] * 255;
+      image.data[4 * i + 2] = this.rgb[2] * 255;
+      image.data[4 * i + 3] = 255;
+    }
+    context.putImageData(image, 0, 0);
+  }
+
+  showHint(text) {
+    this.heading.textContent = "Hidden neuron";
+    this.body.hidden = true;
+    this.scale.hidden = true;
+    this.note.hidden = false;
+    this.note.textContent = text;
+  }
+}
+
+function pixelCanvas() {
+  return el("canvas", { class: "ins-digit ins-weight-image", width: "28", height: "28" });
+}
+
+function ordinal(n) {
+  const suffix = n % 100 >= 11 && n % 100 <= 13 ? "th" : ["th", "st", "nd", "rd"][n % 10] ?? "th";
+  return `${n}${suffix}`;
+}

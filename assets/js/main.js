@@ -1,0 +1,247 @@
+// Wires the page: user input → actions → one app state → every view (one way).
+// Each change is applied in the next animation frame: the forward pass, the
+// recolouring and the 3D render of a stroke all land in the same frame.
+import { DrawPad } from "./draw-pad.js";
+import { ErrorBanner } from "./error-banner.js";
+import { loadManifest, resolveExportUrl } from "./export-loader.js";
+import { NetworkScene } from "./network-scene.js";
+import { NetworkView } from "./network-view.js";
+import { NeuronPanel } from "./neuron-panel.js";
+import { OverviewPanel } from "./overview-panel.js";
+import { normalise, preprocess, rawDownsample } from "./preprocess.js";
+import { InputPreview } from "./preview.js";
+import { ProbabilityBars } from "./probability-bars.js";
+import { ProbeDigits } from "./probe-digits.js";
+import { SettingsPanel } from "./settings-panel.js";
+import { displayPath, SnapshotStore } from "./snapshot-store.js";
+import { TimelineBar } from "./timeline-bar.js";
+
+const $ = (id) => document.getElementById(id);
+
+const state = {
+  manifest: null,
+  requestedIndex: 0, // where the timeline points
+  snapshot: null, // the snapshot shown (the last good one)
+  snapshotFailed: false,
+  mlp: null,
+  pixels: null, // the 28×28 input, ink 0..1, or null while the pad is blank
+  source: "pad", // "pad" or "digit" (a real test digit loaded by a button or an insight view)
+  input: new Float32Array(784), // pixels normalised as in training (valid when pixels is set)
+  result: null, // the forward pass for pixels, or null
+  selected: null, // { layer, index } clicked in the 3D view
+  hovered: null,
+  settings: { topK: 16, threshold: 0.03, brushSize: 24, inputMode: "processed" },
+};
+
+let store = null;
+let probe = null;
+let inkDirty = false;
+let timelineEngaged = false; // neighbours are prefetched only once the timeline is in use
+const changed = new Set();
+
+const banner = new ErrorBanner($("error"), $("error-text"), $("error-dismiss"));
+const scene = new NetworkScene($("network"), $("network-labels"));
+const network = new NetworkView(scene, { bar: document.querySelector(".legend-bar"), text: $("legend-text") }, { onSelect: (layer, index) => actions.selectNeuron(layer, index) });
+const pad = new DrawPad($("draw-pad"), { onChange: () => markInk() });
+const settingsPanel = new SettingsPanel(document, { onChange: (values) => changeSettings(values) });
+const timeline = new TimelineBar(
+  { container: $("timeline-bar"), range: $("timeline"), play: $("play"), label: $("timeline-label"), status: $("timeline-status"), accuracy: $("timeline-accuracy"), sparkline: $("timeline-sparkline") },
+  { onScrub: (index) => actions.setSnapshot(index), onEngage: () => engageTimeline() },
+);
+
+// Every view gets update(state, changed) after each change; `changed` names the state keys that moved.
+// The insight views (assets/js/insights/) register here too and are handed `actions`:
+//   views.push(new InsightsPanel($("insights"), actions));
+const views = [
+  network,
+  new ProbabilityBars($("probability-bars"), $("prediction")),
+  new InputPreview($("preview"), $("preview-note")),
+  timeline,
+  new NeuronPanel($("neuron-panel")),
+  new OverviewPanel($("overview")),
+  settingsPanel,
+];
+
+function markInk() {
+  inkDirty = true;
+  scene.requestRender();
+}
+
+function update(...keys) {
+  for (const key of keys) changed.add(key);
+  scene.requestRender();
+}
+
+function recompute() {
+  state.result = state.pixels && state.mlp ? state.mlp.forward(normalise(state.pixels, state.manifest.model.input, state.input)) : null;
+  changed.add("result");
+}
+
+/** Runs at the start of every animation frame, before the 3D render. */
+function flush() {
+  pad.render();
+  if (inkDirty) {
+    inkDirty = false;
+    const pick = state.settings.inputMode === "raw" ? rawDownsample : preprocess;
+    state.pixels = pick(pad.ink, pad.width, pad.height);
+    state.source = "pad";
+    changed.add("pixels");
+    recompute();
+  }
+  if (pointer.pending) pickHover();
+  if (changed.size === 0) return;
+  $("pad-hint").hidden = state.pixels !== null;
+  const keys = new Set(changed);
+  changed.clear();
+  for (const view of views) view.update(state, keys);
+}
+
+function applySnapshot(snapshot) {
+  state.snapshot = snapshot;
+  state.mlp = snapshot.mlp;
+  state.snapshotFailed = false;
+  recompute();
+  update("snapshot");
+  if (timelineEngaged) store.prefetch(snapshot.index);
+}
+
+/** Until someone reaches for the timeline, only the snapshot shown is downloaded. */
+function engageTimeline() {
+  timelineEngaged = true;
+  if (state.snapshot) store.prefetch(state.snapshot.index);
+}
+
+const actions = {
+  /** Show a real 28×28 digit (ink 0..1) exactly as the network was tested on it. */
+  loadDigit(pixels) {
+    pad.showDigit(pixels);
+    inkDirty = false;
+    state.pixels = Float32Array.from(pixels);
+    state.source = "digit";
+    recompute();
+    update("pixels");
+  },
+
+  /** Move the timeline to snapshot `index`; the newest snapshot that arrives is shown. */
+  setSnapshot(index) {
+    if (!store) return;
+    state.requestedIndex = index;
+    update("requested");
+    const cached = store.cached(index);
+    if (cached) {
+      store.show(index); // keeps the stale-answer bookkeeping in step
+      applySnapshot(cached);
+      return;
+    }
+    store.show(index).then(
+      (snapshot) => snapshot && applySnapshot(snapshot),
+      (error) => {
+        state.snapshotFailed = true;
+        banner.show(error.message);
+        update("snapshot");
+      },
+    );
+  },
+
+  /** Select a neuron ({ layer, index }) for the detail panel, or null to clear. */
+  selectNeuron(layer, index) {
+    state.selected = layer === null || layer === undefined ? null : { layer, index };
+    update("focus");
+  },
+};
+
+function changeSettings(values) {
+  const modeChanged = values.inputMode && values.inputMode !== state.settings.inputMode;
+  Object.assign(state.settings, values);
+  pad.setBrushSize(state.settings.brushSize);
+  if (modeChanged && state.source === "pad") inkDirty = true;
+  update("settings");
+}
+
+// Pointer on the 3D view: hover focuses a neuron's connections, a click (not a drag) selects it.
+const pointer = { pending: false, x: 0, y: 0, downX: 0, downY: 0 };
+const canvas = $("network");
+canvas.addEventListener("pointermove", (event) => {
+  if (event.pointerType !== "mouse" || event.buttons) return;
+  Object.assign(pointer, { pending: true, x: event.clientX, y: event.clientY });
+  scene.requestRender();
+});
+canvas.addEventListener("pointerleave", () => {
+  pointer.pending = false;
+  if (state.hovered) {
+    state.hovered = null;
+    update("focus");
+  }
+});
+canvas.addEventListener("pointerdown", (event) => Object.assign(pointer, { downX: event.clientX, downY: event.clientY }));
+canvas.addEventListener("pointerup", (event) => {
+  if (Math.hypot(event.clientX - pointer.downX, event.clientY - pointer.downY) > 6) return; // a drag of the camera
+  const hit = network.pick(event.clientX, event.clientY);
+  actions.selectNeuron(hit?.layer, hit?.index);
+});
+function pickHover() {
+  pointer.pending = false;
+  const hit = network.pick(pointer.x, pointer.y);
+  if (hit?.layer !== state.hovered?.layer || hit?.index !== state.hovered?.index) {
+    state.hovered = hit;
+    changed.add("focus");
+  }
+}
+document.addEventListener("keydown", (event) => {
+  if (event.key === "Escape" && state.selected) actions.selectNeuron(null);
+});
+
+$("reset-view").addEventListener("click", () => scene.resetView());
+$("clear").addEventListener("click", () => pad.clear());
+$("eraser").addEventListener("click", (event) => {
+  const on = event.currentTarget.getAttribute("aria-pressed") !== "true";
+  event.currentTarget.setAttribute("aria-pressed", String(on));
+  pad.setEraser(on);
+});
+for (const radio of document.querySelectorAll('input[name="input-mode"]')) {
+  radio.addEventListener("change", () => changeSettings({ inputMode: radio.value }));
+}
+const digitButtons = document.querySelector(".digit-buttons");
+for (let d = 0; d < 10; d++) {
+  const button = document.createElement("button");
+  button.type = "button";
+  button.id = `digit-${d}`;
+  button.textContent = String(d);
+  button.setAttribute("aria-label", `Load a real test image of a ${d}`);
+  button.addEventListener("click", async () => {
+    if (!probe) return;
+    try {
+      actions.loadDigit((await probe.take(d)).pixels);
+    } catch (error) {
+      banner.show(error.message);
+    }
+  });
+  digitButtons.append(button);
+}
+
+scene.onBeforeRender = flush;
+scene.onAfterRender = () => {
+  if (state.snapshot && document.body.dataset.ready !== "true") document.body.dataset.ready = "true";
+};
+changeSettings(settingsPanel.read());
+
+async function start() {
+  let url;
+  try {
+    url = resolveExportUrl(location.search, location.href);
+    state.manifest = await loadManifest(url);
+  } catch (error) {
+    banner.show(error.message);
+    return;
+  }
+  $("export-name").textContent = `Export: ${displayPath(url)} · ${state.manifest.timeline.length} snapshots`;
+  store = new SnapshotStore(state.manifest);
+  probe = new ProbeDigits(state.manifest);
+  timeline.setManifest(state.manifest);
+  const last = state.manifest.timeline.length - 1;
+  timeline.range.value = String(last);
+  actions.setSnapshot(last);
+  network.build(state.manifest.model.layer_sizes); // while the snapshot downloads
+}
+
+start();

@@ -1,0 +1,53 @@
+// The network at a glance: layer sizes, parameter counts and how many
+// neurons are active for the current drawing. Rows built once.
+
+export class OverviewPanel {
+  constructor(table) {
+    this.body = table.querySelector("tbody");
+    this.foot = table.createTFoot();
+    this.rows = null;
+  }
+
+  build(sizes) {
+    this.rows = sizes.map((size, l) => {
+      const row = this.body.insertRow();
+      const [name, neurons, parameters, active] = Array.from({ length: 4 }, () => row.insertCell());
+      name.textContent = l === 0 ? "Input 28×28" : l === sizes.length - 1 ? "Output" : `Hidden ${l}`;
+      neurons.textContent = size.toLocaleString("en");
+      parameters.textContent = l === 0 ? "–" : (sizes[l - 1] * size + size).toLocaleString("en");
+      return { active };
+    });
+    const total = sizes.slice(1).reduce((sum, size, l) => sum + sizes[l] * size + size, 0);
+    const row = this.foot.insertRow();
+    const label = row.insertCell();
+    label.colSpan = 2;
+    label.textContent = "Learned numbers";
+    const count = row.insertCell();
+    count.textContent = total.toLocaleString("en");
+    row.insertCell();
+  }
+
+  update(state) {
+    if (!state.snapshot) return;
+    const sizes = state.snapshot.mlp.sizes;
+    if (!this.rows) this.build(sizes);
+    const activations = state.result?.activations;
+    this.rows.forEach(({ active }, l) => {
+      if (!activations) {
+        active.textContent = "–";
+        return;
+      }
+      const values = activations[l];
+      if (l === sizes.length - 1) {
+        active.textContent = "softmax";
+        return;
+      }
+      // Input: pixels with ink; hidden: neurons that ReLU lets through.
+      const counted = l === 0 ? state.pixels : values;
+      const floor = l === 0 ? 0.05 : 0;
+      let on = 0;
+      for (let i = 0; i < counted.length; i++) if (counted[i] > floor) on++;
+      active.textContent = `${Math.round((on / values.length) * 100)} %`;
+    });
+  }
+}

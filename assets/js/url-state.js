@@ -1,0 +1,236 @@
+// The shareable view state in the URL hash: which export, which snapshot, the drawing,
+// the camera and the selected neuron. DOM-free; decoding never throws: every bad value
+// is dropped with a sentence for the person who opened the link.
+//
+//   #export=exports/mlp_weights.json&snapshot=ep3&drawing=4AAAA…&camera=1.2,0,9,0,0,0&neuron=1.17
+//
+// drawing: 784 pixels (28×28, row-major, 0..1) as base64url after a one-letter scheme:
+//   "4" = 4-bit levels (k / 15), two pixels per byte — chosen when it is lossless;
+//   "8" = 8-bit levels (k / 255), one pixel per byte — everything else (rounded).
+// Before base64 the bytes are zero-run-length coded (a 0 byte is followed by the run
+// length − 1): a digit leaves most of the pad blank, so links shrink about threefold.
+
+const PIXELS = 784;
+const CAMERA_DECIMALS = 2;
+const CAMERA_LIMIT = 1e4;
+const KEYS = ["export", "snapshot", "drawing", "camera", "neuron"];
+
+/**
+ * @param {{export?: string, snapshot?: string, drawing?: ArrayLike<number>|null,
+ *          camera?: {position: number[], target: number[]}|null,
+ *          selected?: {layer: number, index: number}|null}} state
+ * @returns {string} the hash, starting with "#" (just "#" when there is nothing to share)
+ */
+export function encodeUrlState(state) {
+  const parts = [];
+  if (state.export) parts.push(["export", state.export]);
+  if (state.snapshot) parts.push(["snapshot", state.snapshot]);
+  if (state.drawing) parts.push(["drawing", encodeDrawing(state.drawing)]);
+  if (state.camera) parts.push(["camera", encodeCamera(state.camera)]);
+  if (state.selected) parts.push(["neuron", `${state.selected.layer}.${state.selected.index}`]);
+  // encodeURIComponent keeps base64url and numbers as they are; "/" and "," are legal in
+  // a fragment, so they stay readable.
+  const escape = (value) => encodeURIComponent(value).replaceAll("%2F", "/").replaceAll("%2C", ",");
+  return "#" + parts.map(([key, value]) => `${key}=${escape(value)}`).join("&");
+}
+
+/**
+ * @param {string} hash location.hash (with or without the leading "#")
+ * @returns {{state: {export?: string, snapshot?: string, drawing?: Float32Array,
+ *            camera?: {position: number[], target: number[]}, selected?: {layer: number, index: number}},
+ *            notices: string[]}}
+ */
+export function decodeUrlState(hash) {
+  const state = {};
+  const notices = [];
+  const text = String(hash ?? "").replace(/^#/, "");
+  if (!text) return { state, notices };
+
+  const params = new URLSearchParams(text);
+  const seen = new Set();
+  for (const [key, value] of params) {
+    if (!KEYS.includes(key)) {
+      notices.push(`Ignored "${truncate(key)}" in the link: it is not a setting this page knows.`);
+      continue;
+    }
+    if (seen.has(key)) {
+      notices.push(`The link sets "${key}" twice; the first valid value is used.`);
+      continue;
+    }
+    const parsed = PARSERS[key](value);
+    if (parsed.error) {
+      notices.push(parsed.error);
+    } else {
+      seen.add(key);
+      state[key === "neuron" ? "selected" : key] = parsed.value;
+    }
+  }
+  return { state, notices };
+}
+
+/**
+ * Second check, once the export is loaded: drops a snapshot id the export does not have
+ * and a neuron outside the network. Returns a new state; never throws.
+ * @param {object} state from decodeUrlState
+ * @param {{timeline: {id: string}[], model: {layer_sizes: number[]}}} manifest
+ */
+export function checkUrlStateAgainstManifest(state, manifest) {
+  const checked = { ...state };
+  const notices = [];
+  if (checked.snapshot !== undefined && !manifest.timeline.some((entry) => entry.id === checked.snapshot)) {
+    notices.push(`This export has no snapshot "${checked.snapshot}", so the link opens at the default snapshot.`);
+    delete checked.snapshot;
+  }
+  if (checked.selected !== undefined) {
+    const sizes = manifest.model.layer_sizes;
+    const { layer, index } = checked.selected;
+    if (layer >= sizes.length || index >= sizes[layer]) {
+      notices.push(`This network has no neuron ${index} in layer ${layer}, so none is selected.`);
+      delete checked.selected;
+    }
+  }
+  return { state: checked, notices };
+}
+
+const PARSERS = {
+  export(value) {
+    // Paths relative to the page only (as export-loader.js accepts): no scheme, no host,
+    // no leading "/", so a link cannot make the page load someone else's files.
+    const ok = /^[A-Za-z0-9._~\-/]{1,300}\.json$/.test(value) && !value.startsWith("/");
+    return ok
+      ? { value }
+      : { error: `Ignored the export "${truncate(value)}" in the link: it must be a relative path to a .json manifest on this site, like exports/mlp_weights.json.` };
+  },
+  snapshot(value) {
+    return /^[A-Za-z0-9_-]{1,40}$/.test(value)
+      ? { value }
+      : { error: `Ignored the snapshot "${truncate(value)}" in the link: not a snapshot id.` };
+  },
+  drawing(value) {
+    const drawing = decodeDrawing(value);
+    return drawing
+      ? { value: drawing }
+      : { error: "Ignored the drawing in the link: it is damaged or incomplete, so the pad starts blank." };
+  },
+  camera(value) {
+    const numbers = value.split(",").map((part) => (/^-?\d+(\.\d+)?$/.test(part) ? Number(part) : NaN));
+    if (numbers.length !== 6 || numbers.some((n) => !Number.isFinite(n) || Math.abs(n) > CAMERA_LIMIT)) {
+      return { error: "Ignored the camera in the link: it needs six numbers, so the default view is used." };
+    }
+    return { value: { position: numbers.slice(0, 3), target: numbers.slice(3) } };
+  },
+  neuron(value) {
+    const match = /^(\d{1,2})\.(\d{1,5})$/.exec(value);
+    if (!match) {
+      return { error: `Ignored the neuron "${truncate(value)}" in the link: expected layer.index, e.g. 1.17.` };
+    }
+    return { value: { layer: Number(match[1]), index: Number(match[2]) } };
+  },
+};
+
+function encodeDrawing(pixels) {
+  if (pixels.length !== PIXELS) throw new Error(`encodeUrlState: drawing has ${pixels.length} pixels, expected ${PIXELS}`);
+  // Tolerance: k / 15 stored in a Float32Array is not exactly k / 15.
+  const lossless4Bit = Array.prototype.every.call(pixels, (p) => p >= 0 && p <= 1 && Math.abs(p * 15 - Math.round(p * 15)) < 1e-5);
+  if (lossless4Bit) {
+    const bytes = new Uint8Array(PIXELS / 2);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = (Math.round(pixels[2 * i] * 15) << 4) | Math.round(pixels[2 * i + 1] * 15);
+    return "4" + toBase64Url(packZeroRuns(bytes));
+  }
+  const bytes = new Uint8Array(PIXELS);
+  for (let i = 0; i < PIXELS; i++) bytes[i] = Math.round(Math.min(1, Math.max(0, pixels[i])) * 255);
+  return "8" + toBase64Url(packZeroRuns(bytes));
+}
+
+function decodeDrawing(text) {
+  const packed = fromBase64Url(text.slice(1));
+  const bytes = packed && unpackZeroRuns(packed, text[0] === "4" ? PIXELS / 2 : PIXELS);
+  const pixels = new Float32Array(PIXELS);
+  if (text[0] === "4" && bytes?.length === PIXELS / 2) {
+    for (let i = 0; i < bytes.length; i++) {
+      pixels[2 * i] = (bytes[i] >> 4) / 15;
+      pixels[2 * i + 1] = (bytes[i] & 15) / 15;
+    }
+    return pixels;
+  }
+  if (text[0] === "8" && bytes?.length === PIXELS) {
+    for (let i = 0; i < PIXELS; i++) pixels[i] = bytes[i] / 255;
+    return pixels;
+  }
+  return null;
+}
+
+/** Zero-run-length coding: each run of 1–256 zero bytes becomes [0, run − 1]. */
+function packZeroRuns(bytes) {
+  const out = [];
+  for (let i = 0; i < bytes.length; ) {
+    if (bytes[i] !== 0) {
+      out.push(bytes[i++]);
+      continue;
+    }
+    let run = 0;
+    while (i < bytes.length && bytes[i] === 0 && run < 256) {
+      run++;
+      i++;
+    }
+    out.push(0, run - 1);
+  }
+  return Uint8Array.from(out);
+}
+
+/** Inverse of packZeroRuns; null unless it yields exactly `length` bytes. */
+function unpackZeroRuns(packed, length) {
+  const bytes = new Uint8Array(length);
+  let at = 0;
+  for (let i = 0; i < packed.length; i++) {
+    if (packed[i] !== 0) {
+      if (at >= length) return null;
+      bytes[at++] = packed[i];
+      continue;
+    }
+    if (i + 1 >= packed.length) return null; // a run marker without its length
+    at += packed[++i] + 1; // the bytes are already zero
+    if (at > length) return null;
+  }
+  return at === length ? bytes : null;
+}
+
+function encodeCamera({ position, target }) {
+  const round = (n) => Number(n.toFixed(CAMERA_DECIMALS)) || 0; // "|| 0" turns -0 into 0
+  return [...position, ...target].map(round).join(",");
+}
+
+const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+function toBase64Url(bytes) {
+  let text = "";
+  for (let i = 0; i < bytes.length; i += 3) {
+    const chunk = (bytes[i] << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
+    const chars = Math.min(4, Math.ceil(((bytes.length - i) * 8) / 6));
+    for (let c = 0; c < chars; c++) text += ALPHABET[(chunk >> (18 - 6 * c)) & 63];
+  }
+  return text;
+}
+
+/** null when `text` is not canonical unpadded base64url (so damaged links are caught). */
+function fromBase64Url(text) {
+  if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) return null;
+  const bytes = new Uint8Array(Math.floor((text.length * 6) / 8));
+  let bits = 0;
+  let buffer = 0;
+  let out = 0;
+  for (const char of text) {
+    buffer = (buffer << 6) | ALPHABET.indexOf(char);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      bytes[out++] = (buffer >> bits) & 255;
+    }
+  }
+  if ((buffer & ((1 << bits) - 1)) !== 0) return null; // leftover bits must be zero
+  return bytes;
+}
+
+function truncate(text) {
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+}

@@ -1,0 +1,254 @@
+#!/usr/bin/env python3
+"""The page's speed in headless Chromium with software WebGL (SwiftShader),
+against the reference page (DFin/Neural-Network-Visualisation) measured in
+the same setting on this machine.
+
+    python benchmarks/page_benchmark.py [--export exports/mlp_weights.json] [--repeats 8]
+
+Serves the repository with a real HTTP server on 127.0.0.1 (counting the bytes
+it sends), drives /usr/bin/chromium through Playwright and prints: time to
+interactive and to the first WebGL draw, bytes fetched before the first
+prediction, tap → probabilities, drawing frames per second with every
+connection shown, the drawing update's script time (forward pass + recolour)
+and the timeline step time, uncached and cached, with the bytes it fetches."""
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import statistics
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+REPO = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--use-angle=swiftshader", "--enable-unsafe-swiftshader", "--no-sandbox",
+                 "--disable-background-networking", "--disable-component-update", "--no-first-run"]
+
+# (reference figure, goal, unit, lower is better) — the reference page measured on this machine, same setting.
+REFERENCE = {
+    "first WebGL draw": (1850.0, None, "ms", True),
+    "bytes before first prediction": (8.9e6, 1.5e6, "B", True),
+    "tap to probabilities": (1190.0, 100.0, "ms", True),
+    "frames/s while drawing, all connections": (0.85, None, "fps", False),
+    "drawing update (forward + recolour)": (None, 4.0, "ms", True),
+    "timeline step, uncached": (1000.0, 150.0, "ms", True),
+    "timeline step, cached": (1000.0, 50.0, "ms", True),
+    "bytes per uncached timeline step": (292e3, None, "B", True),
+}
+
+# Records when the first WebGL draw call happens and when the page becomes ready.
+INIT_SCRIPT = """
+(() => {
+  for (const proto of [WebGLRenderingContext.prototype, WebGL2RenderingContext.prototype]) {
+    for (const name of ['drawArrays', 'drawElements', 'drawArraysInstanced', 'drawElementsInstanced']) {
+      const original = proto[name];
+      if (!original) continue;
+      proto[name] = function (...args) { window.__firstDraw ??= performance.now(); return original.apply(this, args); };
+    }
+  }
+  new MutationObserver(() => { if (document.body?.dataset.ready === 'true') window.__ready ??= performance.now(); })
+    .observe(document, { attributes: true, subtree: true, attributeFilter: ['data-ready'] });
+})();
+"""
+
+TAP = """async () => {
+  const pad = document.querySelector('#draw-pad');
+  const rect = pad.getBoundingClientRect();
+  const prediction = document.querySelector('#prediction');
+  const changed = new Promise((done) => new MutationObserver((_, observer) => {
+    if (prediction.dataset.prediction !== '') { observer.disconnect(); done(performance.now()); }
+  }).observe(prediction, { attributes: true }));
+  const options = { pointerId: 1, pointerType: 'mouse', isPrimary: true, clientX: rect.x + rect.width / 2, clientY: rect.y + rect.height / 3, button: 0, buttons: 1, bubbles: true };
+  const start = performance.now();
+  pad.dispatchEvent(new PointerEvent('pointerdown', options));
+  pad.dispatchEvent(new PointerEvent('pointerup', { ...options, buttons: 0 }));
+  return (await changed) - start;
+}"""
+
+DRAW_FPS = """async (seconds) => {
+  const pad = document.querySelector('#draw-pad');
+  const rect = pad.getBoundingClientRect();
+  const at = (t) => ({ pointerId: 1, pointerType: 'mouse', isPrimary: true, bubbles: true, buttons: 1, button: -1,
+    clientX: rect.x + rect.width * (0.5 + 0.3 * Math.cos(t)), clientY: rect.y + rect.height * (0.5 + 0.3 * Math.sin(t)) });
+  pad.dispatchEvent(new PointerEvent('pointerdown', { ...at(0), button: 0 }));
+  let frames = 0, t = 0;
+  const start = performance.now();
+  await new Promise((done) => {
+    const tick = () => {
+      frames++;
+      t += 0.15;
+      pad.dispatchEvent(new PointerEvent('pointermove', at(t)));
+      if (performance.now() - start < seconds * 1000) requestAnimationFrame(tick); else done();
+    };
+    requestAnimationFrame(tick);
+  });
+  pad.dispatchEvent(new PointerEvent('pointerup', at(t)));
+  return frames / ((performance.now() - start) / 1000);
+}"""
+
+# The drawing update measured on the page's own modules: forward pass, neuron colours, every connection's colour.
+UPDATE_TIME = """async ([manifestUrl, repeats]) => {
+  const { loadManifest } = await import('./assets/js/export-loader.js');
+  const { SnapshotStore } = await import('./assets/js/snapshot-store.js');
+  const { layout } = await import('./assets/js/neuron-layout.js');
+  const { NeuronMesh } = await import('./assets/js/neuron-mesh.js');
+  const { ConnectionLines } = await import('./assets/js/connection-lines.js');
+  const { normalise, preprocess } = await import('./assets/js/preprocess.js');
+  const manifest = await loadManifest(new URL(manifestUrl, location.href).href);
+  const snapshot = await new SnapshotStore(manifest).load(manifest.timeline.length - 1);
+  const net = layout(snapshot.mlp.sizes);
+  const neurons = new NeuronMesh(net), lines = new ConnectionLines(net);
+  const ink = new Float32Array(280 * 280);
+  for (let y = 60; y < 220; y++) for (let x = 120; x < 150; x++) ink[y * 280 + x] = 1;
+  const input = new Float32Array(784);
+  const times = [], preprocessTimes = [];
+  for (let i = 0; i < repeats; i++) {
+    const t0 = performance.now();
+    const pixels = preprocess(ink, 280, 280);
+    const t1 = performance.now();
+    const result = snapshot.mlp.forward(normalise(pixels, manifest.model.input, input));
+    neurons.update(result);
+    lines.update(snapshot.mlp, result.activations, { topK: Infinity, threshold: 0 });
+    times.push(performance.now() - t1);
+    preprocessTimes.push(t1 - t0);
+  }
+  times.sort((a, b) => a - b);
+  preprocessTimes.sort((a, b) => a - b);
+  return { update: times[times.length >> 1], preprocess: preprocessTimes[preprocessTimes.length >> 1], lines: lines.count };
+}"""
+
+STEP = """async (index) => {
+  const range = document.querySelector('#timeline');
+  const prediction = document.querySelector('#prediction');
+  const target = range.max && (await (await fetch(window.__manifestUrl)).json()).timeline[index].id;
+  const changed = new Promise((done) => new MutationObserver((_, observer) => {
+    if (prediction.dataset.snapshot === target) { observer.disconnect(); done(performance.now()); }
+  }).observe(prediction, { attributes: true }));
+  const start = performance.now();
+  range.value = String(index);
+  range.dispatchEvent(new Event('input', { bubbles: true }));
+  return (await changed) - start;
+}"""
+
+
+@dataclass
+class Config:
+    export: str
+    repeats: int
+
+
+class CountingServer:
+    """http.server on 127.0.0.1 serving the repository, counting bytes per request in order."""
+
+    def __init__(self, root: Path):
+        log: list[tuple[str, int]] = []
+
+        class Handler(http.server.SimpleHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def copyfile(self, source, outputfile):
+                data = source.read()
+                log.append((self.path, len(data)))
+                outputfile.write(data)
+
+        self.log = log
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(root)))
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def bytes_since(self, mark: int) -> int:
+        return sum(size for _, size in self.log[mark:])
+
+
+def measure(config: Config) -> dict[str, float]:
+    server = CountingServer(REPO)
+    figures: dict[str, float] = {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        context = browser.new_context(viewport={"width": 1440, "height": 900})
+        context.add_init_script(INIT_SCRIPT)
+        page = context.new_page()
+        query = "" if config.export == "exports/mlp_weights.json" else f"?export={config.export}"
+        page.goto(f"{server.url}/{query}")
+        page.wait_for_selector("body[data-ready=true]", timeout=60_000)
+        figures["time to interactive"] = page.evaluate("window.__ready")
+        figures["first WebGL draw"] = page.evaluate("window.__firstDraw")
+        page.wait_for_timeout(500)
+        taps = [page.evaluate(TAP)]
+        figures["bytes before first prediction"] = server.bytes_since(0)
+        breakdown = sorted(server.log, key=lambda item: -item[1])[:6]
+        for _ in range(config.repeats - 1):
+            page.click("#clear")
+            page.wait_for_timeout(300)
+            taps.append(page.evaluate(TAP))
+        figures["tap to probabilities"] = statistics.median(taps)
+        page.click("#clear")
+        page.eval_on_selector("#top-k", "(r) => { r.value = r.max; r.dispatchEvent(new Event('input')); }")
+        page.eval_on_selector("#threshold", "(r) => { r.value = 0; r.dispatchEvent(new Event('input')); }")
+        figures["frames/s while drawing, all connections"] = page.evaluate(DRAW_FPS, 4)
+        timing = page.evaluate(UPDATE_TIME, [config.export, 30])
+        figures["drawing update (forward + recolour)"] = timing["update"]
+        figures["preprocessing (not in the goal)"] = timing["preprocess"]
+        figures["connections drawn (all)"] = timing["lines"]
+        page.eval_on_selector("#top-k", "(r) => { r.value = 4; r.dispatchEvent(new Event('input')); }")  # back to the default view
+        page.eval_on_selector("#threshold", "(r) => { r.value = 3; r.dispatchEvent(new Event('input')); }")
+        page.click("#digit-3")
+        page.evaluate(f"window.__manifestUrl = new URL({config.export!r}, location.href).href")
+        last = int(page.get_attribute("#timeline", "max"))
+        files = page.evaluate("async (url) => (await (await fetch(url)).json()).timeline.map((e) => e.file.split('/').pop())", config.export)
+        uncached, cached, step_bytes = [], [], []
+        # Far jumps are never prefetched: each fetches exactly one snapshot.
+        for index in list(range(2, last - 1, max(1, last // config.repeats)))[: config.repeats]:
+            page.wait_for_timeout(300)  # let the previous neighbour prefetch finish
+            mark = len(server.log)
+            uncached.append(page.evaluate(STEP, index))
+            step_bytes.append(sum(size for path, size in server.log[mark:] if path.endswith("/" + files[index])))
+            page.wait_for_timeout(300)
+            cached.append(page.evaluate(STEP, last))
+            page.evaluate(STEP, index)
+        figures["timeline step, uncached"] = statistics.median(uncached)
+        figures["timeline step, cached"] = statistics.median(cached)
+        figures["bytes per uncached timeline step"] = statistics.median(step_bytes)
+        browser.close()
+    server.httpd.shutdown()
+    print("largest downloads before the first prediction:", ", ".join(f"{path} {size / 1e3:.0f} kB" for path, size in breakdown))
+    return figures
+
+
+def show(figures: dict[str, float]) -> None:
+    print(f"{'figure':42} {'this page':>12} {'reference':>12} {'goal':>10} {'ratio':>8}")
+    for name, value in figures.items():
+        reference, goal, unit, lower_better = REFERENCE.get(name, (None, None, "", True))
+        unit = unit or ("ms" if "time" in name or "preprocessing" in name else "")
+        ratio = ""
+        if reference:
+            better = reference / value if lower_better else value / reference
+            ratio = f"{better:.1f}×"
+        if unit == "B":
+            fmt = lambda v: f"{v / 1e6:.2f} MB" if v >= 1e6 else f"{v / 1e3:.0f} kB"  # noqa: E731
+        elif unit:
+            fmt = lambda v: f"{v:.1f} {unit}"  # noqa: E731
+        else:
+            fmt = lambda v: f"{v:,.0f}"  # noqa: E731
+        print(f"{name:42} {fmt(value):>12} {fmt(reference) if reference else '–':>12} {fmt(goal) if goal else '–':>10} {ratio:>8}")
+    print("ratio = how many times better than the reference page (same machine, same headless SwiftShader setting)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--export", default="exports/mlp_weights.json", help="manifest path relative to the repository")
+    parser.add_argument("--repeats", type=int, default=8, help="timeline steps measured")
+    args = parser.parse_args()
+    config = Config(export=args.export, repeats=args.repeats)
+    if not (REPO / config.export).is_file():
+        raise SystemExit(f"page_benchmark: --export {config.export}: no such manifest in {REPO}")
+    show(measure(config))
+
+
+if __name__ == "__main__":
+    main()

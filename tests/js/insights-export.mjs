@@ -1,0 +1,26 @@
+// Loading the committed default export from disk for the insight tests.
+import { readFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import { parseSafetensors } from "../../assets/js/safetensors.js";
+import { sampleSetFromTensors } from "../../assets/js/insights/sample-sets.js";
+
+export const MANIFEST_PATH = fileURLToPath(new URL("../../exports/mlp_weights.json", import.meta.url));
+const FOLDER = new URL("../../exports/", import.meta.url);
+
+async function readTensors(relativePath) {
+  const bytes = await readFile(new URL(relativePath, FOLDER));
+  return parseSafetensors(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)).tensors;
+}
+
+export async function loadManifest() {
+  return JSON.parse(await readFile(MANIFEST_PATH, "utf8"));
+}
+
+/** The decoded tensors of timeline entry `entry` (a Map, as the page keeps them). */
+export function loadSnapshot(entry) {
+  return readTensors(entry.file);
+}
+
+export async function loadProbe(manifest) {
+  return sampleSetFromTensors(await readTensors(manifest.probe.file), manifest.probe.file);
+}

@@ -1,0 +1,115 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { inkStats, normalise, pixelsFromBytes, preprocess, rawDownsample, SIZE } from "../../assets/js/preprocess.js";
+
+const PAD = 280;
+
+/** Render a shape given in unit coordinates into a PAD×PAD bitmap at (left, top) with side `size`, 4×4 supersampled. */
+function render(shape, left, top, size) {
+  const ink = new Float32Array(PAD * PAD);
+  for (let y = 0; y < PAD; y++) {
+    for (let x = 0; x < PAD; x++) {
+      let hits = 0;
+      for (let sy = 0; sy < 4; sy++) {
+        for (let sx = 0; sx < 4; sx++) {
+          const u = (x + (sx + 0.5) / 4 - left) / size;
+          const v = (y + (sy + 0.5) / 4 - top) / size;
+          if (u >= 0 && u <= 1 && v >= 0 && v <= 1 && shape(u, v)) hits++;
+        }
+      }
+      ink[y * PAD + x] = hits / 16;
+    }
+  }
+  return ink;
+}
+
+// A lopsided "7": a top bar and a diagonal stroke, inside a 0.6-wide, 1-tall box.
+const seven = (u, v) => (v < 0.12 && u < 0.6) || (Math.abs(u - (0.6 - 0.45 * v)) < 0.07 && u < 0.6);
+const bar = (u, v) => u > 0.45 && u < 0.55; // a thin vertical "1"
+
+function centreOfMass(image) {
+  let mass = 0, x = 0, y = 0;
+  for (let i = 0; i < image.length; i++) {
+    mass += image[i];
+    x += (i % SIZE) * image[i];
+    y += Math.floor(i / SIZE) * image[i];
+  }
+  return [x / mass, y / mass];
+}
+
+function bounds(image) {
+  const rows = [], cols = [];
+  image.forEach((v, i) => {
+    if (v > 0.05) {
+      rows.push(Math.floor(i / SIZE));
+      cols.push(i % SIZE);
+    }
+  });
+  return { height: Math.max(...rows) - Math.min(...rows) + 1, width: Math.max(...cols) - Math.min(...cols) + 1 };
+}
+
+test("a blank pad is the empty state", () => {
+  assert.equal(preprocess(new Float32Array(PAD * PAD), PAD, PAD), null);
+  assert.equal(rawDownsample(new Float32Array(PAD * PAD), PAD, PAD), null);
+  assert.equal(inkStats(new Float32Array(16).fill(0.01), 4, 4), null, "faint dust is not ink");
+});
+
+test("the same digit drawn shifted and scaled preprocesses to the same image", () => {
+  const small = preprocess(render(seven, 20, 30, 120), PAD, PAD);
+  const large = preprocess(render(seven, 60, 10, 250), PAD, PAD);
+  let worst = 0, total = 0;
+  for (let i = 0; i < small.length; i++) {
+    worst = Math.max(worst, Math.abs(small[i] - large[i]));
+    total += Math.abs(small[i] - large[i]);
+  }
+  assert.ok(total / small.length < 0.01, `mean difference ${total / small.length}`);
+  assert.ok(worst < 0.2, `largest difference ${worst}`);
+});
+
+test("the centre of mass lands at (14, 14) ± 0.5 and the digit fits 20×20 keeping its aspect ratio", () => {
+  const image = preprocess(render(seven, 150, 100, 160), PAD, PAD);
+  assert.equal(image.length, 784);
+  const [x, y] = centreOfMass(image);
+  // Pixel i covers [i, i + 1): the index-based centre 13.5 is the continuous centre 14.
+  assert.ok(Math.abs(x + 0.5 - 14) < 0.5 && Math.abs(y + 0.5 - 14) < 0.5, `centre of mass (${x}, ${y})`);
+  const { width, height } = bounds(image);
+  assert.ok(height >= 20 && height <= 21, `height ${height}`);
+  assert.ok(width >= 12 && width <= 14, `width ${width} keeps the 0.6 aspect ratio`);
+  assert.ok(Math.max(...image) <= 1 && Math.min(...image) >= 0);
+});
+
+test("a thin vertical stroke stays thin (no stretching to 20×20)", () => {
+  const image = preprocess(render(bar, 100, 40, 200), PAD, PAD);
+  const { width, height } = bounds(image);
+  assert.ok(height >= 20 && height <= 21, `height ${height}`);
+  assert.ok(width <= 4, `width ${width}`);
+});
+
+test("anti-aliasing: ink is area-averaged, so edges take intermediate values and mass is kept", () => {
+  const ink = render(seven, 20, 20, 200);
+  const image = preprocess(ink, PAD, PAD);
+  const partial = image.filter((v) => v > 0.05 && v < 0.95).length;
+  assert.ok(partial > 10, `${partial} partially covered pixels`);
+  const stats = inkStats(ink, PAD, PAD);
+  const scale = 20 / Math.max(stats.x1 - stats.x0 + 1, stats.y1 - stats.y0 + 1);
+  const inkMass = ink.reduce((a, b) => a + b, 0) * scale * scale;
+  const imageMass = image.reduce((a, b) => a + b, 0);
+  assert.ok(Math.abs(imageMass - inkMass) / inkMass < 0.01, `mass ${imageMass} vs ${inkMass}`);
+});
+
+test("rawDownsample keeps the pad's framing", () => {
+  const ink = new Float32Array(PAD * PAD);
+  for (let y = 0; y < 20; y++) for (let x = 0; x < 20; x++) ink[y * PAD + x] = 1; // top-left 20×20 px = 2×2 cells
+  const raw = rawDownsample(ink, PAD, PAD);
+  assert.deepEqual([raw[0], raw[1], raw[SIZE], raw[SIZE + 1]], [1, 1, 1, 1]);
+  assert.equal(raw.reduce((a, b) => a + b, 0), 4);
+});
+
+test("bytes → 0..1 → normalised like torchvision's Normalize", () => {
+  const pixels = pixelsFromBytes(Uint8Array.of(0, 255, 51), 255);
+  assert.deepEqual(Array.from(pixels), [0, 1, Math.fround(0.2)]);
+  const input = normalise(pixels, { scale: 255, mean: 0.1307, std: 0.3081 });
+  [0, 1, 0.2].forEach((p, i) => assert.ok(Math.abs(input[i] - (p - 0.1307) / 0.3081) < 1e-6));
+  const out = new Float32Array(3);
+  assert.equal(normalise(pixels, { mean: 0, std: 1 }, out), out);
+});

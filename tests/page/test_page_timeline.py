@@ -1,0 +1,110 @@
+"""The timeline against the real HTTP server's request log: moving it fetches
+only the snapshot asked for (plus its prefetched neighbours), updates the
+probabilities and data-snapshot, uses the cache when it can, and a fast drag
+from end to end ends on the right snapshot without disabling the control."""
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+
+from page_helpers import REPO, manifest, open_page
+
+pytestmark = pytest.mark.browser
+
+
+def snapshot_requests(paths: list[str]) -> list[str]:
+    """Timeline snapshot files requested (NNN_id.safetensors), in order."""
+    names = [path.rsplit("/", 1)[-1] for path in paths]
+    return [name for name in names if re.fullmatch(r"\d{3}_\w+\.safetensors", name)]
+
+
+def settle(server, quiet: float = 0.4, timeout: float = 10) -> None:
+    """Wait until the server has seen no request for `quiet` seconds (prefetches done)."""
+    deadline = time.time() + timeout
+    count = -1
+    while time.time() < deadline:
+        if len(server.requests) == count:
+            return
+        count = len(server.requests)
+        time.sleep(quiet)
+
+
+def bars(page) -> list[str]:
+    return page.locator(".bar-value").all_inner_texts()
+
+
+def test_scrubbing_fetches_only_the_new_snapshot_and_updates_the_guess(page, serve, artifacts_dir):
+    timeline = manifest()["timeline"]
+    file = lambda i: timeline[i]["file"].rsplit("/", 1)[-1]  # noqa: E731
+    server = serve(REPO)
+    open_page(page, server.url + "/")
+    page.click("#digit-4")
+    page.wait_for_function("document.querySelector('#prediction').dataset.prediction !== ''")
+    settle(server)
+    assert snapshot_requests(server.requests) == [file(-1)], "only the snapshot shown, until the timeline is used"
+    trained = bars(page)
+    page.focus("#timeline")  # reaching for the timeline prefetches the shown snapshot's neighbour
+    settle(server)
+    assert snapshot_requests(server.requests) == [file(-1), file(-2)]
+
+    mark = len(server.requests)
+    page.keyboard.press("Home")
+    page.wait_for_function("document.querySelector('#prediction').dataset.snapshot === 'init'")
+    settle(server)
+    fetched = server.requests[mark:]
+    assert snapshot_requests(fetched) == [file(0), file(1)], f"exactly the new snapshot (then its neighbour): {fetched}"
+    assert all(path.endswith(".safetensors") for path in fetched), fetched
+    assert page.get_attribute("#timeline-bar", "data-snapshot") == "init"
+    assert bars(page) != trained, "the untrained network guesses differently"
+    assert page.inner_text("#timeline-label").startswith("0 ")
+    accuracy = page.inner_text("#timeline-accuracy")
+    assert accuracy == f"{timeline[0]['metrics']['test_accuracy'] * 100:.1f} %"
+
+    mark = len(server.requests)
+    page.keyboard.press("ArrowRight")  # snapshot 1 was prefetched: no download
+    page.wait_for_function(f"document.querySelector('#prediction').dataset.snapshot === '{timeline[1]['id']}'")
+    settle(server)
+    assert snapshot_requests(server.requests[mark:]) == [file(2)], "only the next neighbour is prefetched"
+    page.screenshot(path=str(artifacts_dir / "page-timeline-early.png"))
+    assert page.errors == []
+
+
+def test_a_fast_drag_end_to_end_shows_the_newest_snapshot(page, serve):
+    timeline = manifest()["timeline"]
+    server = serve(REPO)
+    open_page(page, server.url + "/")
+    page.click("#digit-9")
+    page.wait_for_function("document.querySelector('#prediction').dataset.prediction !== ''")
+    # One input event per snapshot, back and forth, as fast as the page takes them.
+    disabled = page.evaluate("""(last) => {
+        const range = document.querySelector('#timeline');
+        let disabled = false;
+        for (const index of [...Array(last + 1).keys()].reverse().concat([...Array(last + 1).keys()])) {
+            range.value = String(index);
+            range.dispatchEvent(new Event('input', { bubbles: true }));
+            disabled ||= range.disabled;
+        }
+        return disabled;
+    }""", len(timeline) - 1)
+    assert not disabled
+    page.wait_for_function(f"document.querySelector('#prediction').dataset.snapshot === '{timeline[-1]['id']}'")
+    time.sleep(1.0)  # late answers for earlier positions must not replace it
+    assert page.get_attribute("#prediction", "data-snapshot") == timeline[-1]["id"]
+    assert page.inner_text("#timeline-status") == ""
+    assert page.errors == []
+
+
+def test_play_steps_through_the_timeline(page, serve):
+    timeline = manifest()["timeline"]
+    server = serve(REPO)
+    open_page(page, server.url + "/")
+    page.focus("#timeline")
+    page.keyboard.press("Home")
+    page.wait_for_function("document.querySelector('#prediction').dataset.snapshot === 'init'")
+    page.click("#play")
+    page.wait_for_function(f"document.querySelector('#prediction').dataset.snapshot === '{timeline[2]['id']}'", timeout=10_000)
+    page.click("#play")
+    assert page.get_attribute("#play", "aria-pressed") == "false"
+    assert page.errors == []
