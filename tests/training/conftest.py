@@ -1,0 +1,36 @@
+"""Fixtures for the training tests: the real MNIST arrays, and one short real training
+run shared by every test that only reads its export."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from train_runs import run_quietly, short_config
+
+from training.config import TrainConfig
+from training.mnist_data import Mnist, load_mnist
+from training.pipeline import RunResult
+
+
+@dataclass(frozen=True)
+class ShortRun:
+    config: TrainConfig
+    result: RunResult
+    output: str
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.config.export_path
+
+
+@pytest.fixture(scope="session")
+def mnist(mnist_dir) -> Mnist:
+    return load_mnist(mnist_dir, mirrors=())
+
+
+@pytest.fixture(scope="session")
+def short_run(tmp_path_factory, mnist, mnist_dir) -> ShortRun:
+    config = short_config(tmp_path_factory.mktemp("short") / "mlp_weights.json", mnist_dir)
+    result, output = run_quietly(config, mnist)
+    return ShortRun(config, result, output)

@@ -1,0 +1,38 @@
+"""Same seed on the CPU ⇒ the same export, byte for byte (apart from run-time fields)."""
+from __future__ import annotations
+
+import shutil
+from dataclasses import replace
+
+import pytest
+
+from train_runs import run_quietly
+from train_export_checks import export_digest
+
+pytestmark = pytest.mark.slow  # trains on real MNIST
+
+
+def test_same_seed_gives_identical_files_and_manifest(short_run, mnist, tmp_path):
+    first = export_digest(short_run.manifest_path)
+    # the same export path (it is part of the recorded config), after moving the first run aside
+    saved = tmp_path / "first"
+    shutil.copytree(short_run.manifest_path.parent, saved)
+    try:
+        run_quietly(short_run.config, mnist)
+        second = export_digest(short_run.manifest_path)
+    finally:
+        shutil.rmtree(short_run.manifest_path.parent)
+        shutil.copytree(saved, short_run.manifest_path.parent)
+    assert second["files"].keys() == first["files"].keys()
+    for name, payload in first["files"].items():
+        assert second["files"][name] == payload, name
+    assert second["manifest"] == first["manifest"]
+
+
+def test_another_seed_gives_another_export(short_run, mnist, tmp_path):
+    config = replace(short_run.config, seed=1, max_images=1000, export_path=tmp_path / "mlp_weights.json")
+    run_quietly(config, mnist)
+    other = export_digest(config.export_path)
+    first = export_digest(short_run.manifest_path)
+    assert other["files"]["000_init.safetensors"] != first["files"]["000_init.safetensors"]
+    assert other["files"]["probe.safetensors"] != first["files"]["probe.safetensors"]

@@ -1,0 +1,159 @@
+"""The run configuration: one dataclass, filled from the command line and validated
+before anything is read or written."""
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import sys
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+DEVICES = ("auto", "cpu", "cuda", "mps")
+
+
+class ConfigError(ValueError):
+    """A bad command-line argument: reported as one line, exit code 2."""
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    epochs: int = 50
+    hidden_dims: tuple[int, ...] = (128, 64)
+    batch_size: int = 128
+    lr: float = 0.05
+    momentum: float = 0.9
+    seed: int = 0
+    device: str = "auto"
+    threads: int = 0  # 0 = one per available core
+    skip_train: bool = False
+    augment: bool = True
+    data_dir: Path = Path("data/mnist")
+    export_path: Path = Path("exports/mlp_weights.json")
+    max_images: int = 0  # hidden: stop after this many training images (0 = no limit)
+
+    def to_json(self) -> dict:
+        """Every flag, as written into the manifest's training.config."""
+        values = asdict(self)
+        values["hidden_dims"] = list(self.hidden_dims)
+        values["data_dir"] = str(self.data_dir)
+        values["export_path"] = str(self.export_path)
+        return values
+
+
+class _OneLineParser(argparse.ArgumentParser):
+    """argparse prints usage plus the error; the CLI contract is a single line."""
+
+    def error(self, message: str):
+        raise ConfigError(message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    defaults = TrainConfig()
+    parser = _OneLineParser(
+        prog="mlp_train.py",
+        description="Train an MNIST multi-layer perceptron and export its training timeline "
+        "(a JSON manifest plus one float16 safetensors file per snapshot).",
+    )
+    parser.add_argument("--epochs", type=int, default=defaults.epochs,
+                        help="passes over the 60,000 training images (default %(default)s; "
+                        "the full timeline reaches 50)")
+    parser.add_argument("--hidden-dims", type=int, nargs="*", default=list(defaults.hidden_dims),
+                        metavar="N", help="widths of the hidden layers (default: 128 64)")
+    parser.add_argument("--batch-size", type=int, default=defaults.batch_size,
+                        help="images per optimiser step (default %(default)s)")
+    parser.add_argument("--lr", type=float, default=defaults.lr,
+                        help="peak SGD learning rate, cosine-decayed to 0 over the run (default %(default)s)")
+    parser.add_argument("--momentum", type=float, default=defaults.momentum,
+                        help="Nesterov momentum (default %(default)s)")
+    parser.add_argument("--seed", type=int, default=defaults.seed,
+                        help="seed for initialisation, shuffling, augmentation and the probe set; "
+                        "same seed on CPU gives an identical export (default %(default)s)")
+    parser.add_argument("--device", default=defaults.device,
+                        help="auto (cuda, then mps, then cpu), cpu, cuda or mps (default %(default)s)")
+    parser.add_argument("--threads", type=int, default=defaults.threads,
+                        help="CPU threads for torch; 0 = one per available core (default)")
+    parser.add_argument("--skip-train", action="store_true",
+                        help="export the untrained network only")
+    parser.add_argument("--augment", action=argparse.BooleanOptionalAction, default=defaults.augment,
+                        help="random ±2 px shifts of the training digits (default: on)")
+    parser.add_argument("--data-dir", type=Path, default=defaults.data_dir,
+                        help="folder with the four MNIST IDX files (.gz or raw, or torchvision's "
+                        "MNIST/raw/ inside it); downloaded there when missing (default %(default)s)")
+    parser.add_argument("--export-path", type=Path, default=defaults.export_path,
+                        help="manifest to write; snapshots go to a folder named after its stem "
+                        "(default %(default)s)")
+    parser.add_argument("--max-images", type=int, default=0, help=argparse.SUPPRESS)
+    return parser
+
+
+def parse_config(argv: list[str] | None = None) -> TrainConfig:
+    args = build_parser().parse_args(argv)
+    config = TrainConfig(
+        epochs=args.epochs,
+        hidden_dims=tuple(args.hidden_dims),
+        batch_size=args.batch_size,
+        lr=args.lr,
+        momentum=args.momentum,
+        seed=args.seed,
+        device=args.device,
+        threads=args.threads,
+        skip_train=args.skip_train,
+        augment=args.augment,
+        data_dir=args.data_dir,
+        export_path=args.export_path,
+        max_images=args.max_images,
+    )
+    validate(config)
+    return config
+
+
+def validate(config: TrainConfig) -> None:
+    if config.epochs < 1:
+        raise ConfigError(f"--epochs must be at least 1, got {config.epochs}")
+    if config.batch_size < 1:
+        raise ConfigError(f"--batch-size must be at least 1, got {config.batch_size}")
+    if not config.hidden_dims:
+        raise ConfigError("--hidden-dims needs at least one width (e.g. --hidden-dims 128 64)")
+    if any(width < 1 for width in config.hidden_dims):
+        raise ConfigError(f"--hidden-dims must all be at least 1, got {list(config.hidden_dims)}")
+    if not (math.isfinite(config.lr) and config.lr > 0):
+        raise ConfigError(f"--lr must be a positive number, got {config.lr}")
+    if not 0 <= config.momentum < 1:
+        raise ConfigError(f"--momentum must be in [0, 1), got {config.momentum}")
+    if not 0 <= config.seed < 2 ** 31:
+        raise ConfigError(f"--seed must be between 0 and 2147483647, got {config.seed}")
+    if config.threads < 0:
+        raise ConfigError(f"--threads must be 0 (automatic) or more, got {config.threads}")
+    if config.max_images < 0:
+        raise ConfigError(f"--max-images must be 0 (no limit) or more, got {config.max_images}")
+    if config.device not in DEVICES:
+        raise ConfigError(f"--device must be one of {', '.join(DEVICES)}, got {config.device!r}")
+    _check_export_path(config.export_path)
+
+
+def _check_export_path(path: Path) -> None:
+    if path.suffix != ".json":
+        raise ConfigError(f"--export-path must name a .json manifest, got {str(path)!r}")
+    if path.is_dir():
+        raise ConfigError(f"--export-path {str(path)!r} is a directory, not a manifest file")
+    existing = path.parent
+    while not existing.exists():  # the export creates missing parent folders
+        existing = existing.parent
+    if not existing.is_dir():
+        raise ConfigError(f"--export-path {str(path)!r} is not writable: {str(existing)!r} is not a directory")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise ConfigError(f"--export-path {str(path)!r} is not writable: no write permission in {str(existing)!r}")
+
+
+def available_cores() -> int:
+    """Cores this process may run on (the affinity mask where the OS has one, e.g. in a
+    container limited to 2 of 64 cores): the default thread count."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def fail(message: str, code: int = 2) -> None:
+    print(f"mlp_train.py: error: {message}", file=sys.stderr)
+    raise SystemExit(code)

@@ -1,0 +1,59 @@
+#!/usr/bin/env python3
+"""Train the MNIST MLP and export its training timeline.
+
+    python training/mlp_train.py --export-path exports/mlp_weights.json
+
+Runs from the repository root without installing anything (see README, "Training")."""
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+if __package__ in (None, ""):  # run as a script: make `training` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import torch
+from rich.console import Console
+
+from training.config import ConfigError, available_cores, fail, parse_config
+from training.mnist_data import MIRRORS, DataError, load_mnist
+from training.model import resolve_device
+from training.pipeline import run
+from training.progress import describe_path, human_bytes, print_summary
+
+MIRRORS_VARIABLE = "MNIST_MIRRORS"  # space-separated base URLs replacing the public mirrors
+
+
+def main(argv: list[str] | None = None) -> int:
+    started = time.perf_counter()
+    try:
+        config = parse_config(argv)
+        device = resolve_device(config.device)
+    except (ConfigError, ValueError) as error:
+        fail(str(error))
+    torch.set_num_threads(config.threads or available_cores())
+    mirrors = tuple(os.environ.get(MIRRORS_VARIABLE, "").split()) or MIRRORS
+    try:
+        mnist = load_mnist(config.data_dir, mirrors)
+    except DataError as error:
+        fail(str(error), code=1)
+
+    console = Console(stderr=True)
+    result = run(config, mnist, device, console)
+    if result.shortened_note:
+        console.print(f"[yellow]{result.shortened_note}")
+    final = result.manifest["timeline"][-1]
+    print_summary(Console(), [
+        ("test accuracy", f"{final['metrics']['test_accuracy']:.2%} ({final['label']})"),
+        ("snapshots", str(len(result.timeline))),
+        ("duration", f"{time.perf_counter() - started:.1f} s on {device.type}, {torch.get_num_threads()} threads"),
+        ("export size", human_bytes(result.export_bytes)),
+        ("manifest", describe_path(config.export_path)),
+    ])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
