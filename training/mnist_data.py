@@ -120,22 +120,23 @@ def _load_verified(path: Path, spec: IdxFile) -> np.ndarray:
 def download_missing(data_dir: Path, missing: dict[str, IdxFile], mirrors: tuple[str, ...]) -> dict[str, Path]:
     """Downloads every missing file, or raises one error naming all that stay missing."""
     found: dict[str, Path] = {}
-    failures: list[str] = []
+    failures: dict[str, str] = {}  # mirror → why it failed; one reason per mirror keeps the error readable
     for key, spec in missing.items():
         path = _download(data_dir, spec, mirrors, failures)
         if path is not None:
             found[key] = path
     if len(found) < len(missing):
         names = [spec.name + ".gz" for key, spec in missing.items() if key not in found]
+        reasons = "; ".join(f"{mirror}: {reason}" for mirror, reason in failures.items())
         raise DataError(
             f"MNIST files missing from {data_dir}: {', '.join(names)}; the download failed "
-            f"({'; '.join(failures) or 'no mirror configured'}). Put the four files (.gz or uncompressed) "
+            f"({reasons or 'no mirror configured'}). Offline? Put the four files (.gz or uncompressed) "
             f"in {data_dir} (or {data_dir / 'MNIST' / 'raw'}), or pass --data-dir to the folder that holds them"
         )
     return found
 
 
-def _download(data_dir: Path, spec: IdxFile, mirrors: tuple[str, ...], failures: list[str]) -> Path | None:
+def _download(data_dir: Path, spec: IdxFile, mirrors: tuple[str, ...], failures: dict[str, str]) -> Path | None:
     """The verified download written atomically into data_dir, or None (reason in failures)."""
     filename = spec.name + ".gz"
     for mirror in mirrors:
@@ -144,10 +145,10 @@ def _download(data_dir: Path, spec: IdxFile, mirrors: tuple[str, ...], failures:
             with urllib.request.urlopen(url, timeout=30) as response:
                 payload = response.read()
         except (urllib.error.URLError, OSError) as error:
-            failures.append(f"{url}: {getattr(error, 'reason', error)}")
+            failures[mirror] = str(getattr(error, "reason", error))
             continue
         if hashlib.md5(payload).hexdigest() != spec.md5_gz:
-            failures.append(f"{url}: MD5 mismatch")
+            failures[mirror] = f"{filename} failed its MD5 check"
             continue
         return _write_atomically(data_dir / filename, payload)
     return None

@@ -6,15 +6,24 @@ import { displayPath } from "./snapshot-store.js";
 export const DEFAULT_EXPORT = "exports/mlp_weights.json";
 
 /**
- * The manifest URL for the page's query string. Only same-site relative paths
- * are accepted: anything with a scheme, a host, a leading slash or a backslash
- * is refused, so a link cannot make the page load someone else's files.
+ * The manifest URL for the page's query string (?export=…, else the default).
+ * A bad path throws: the page reports it in its error banner.
  */
 export function resolveExportUrl(search, pageUrl) {
   const requested = new URLSearchParams(search).get("export");
   if (requested === null || requested === "") return new URL(DEFAULT_EXPORT, pageUrl).href;
+  return exportPathUrl(requested, pageUrl, "?export");
+}
+
+/**
+ * The absolute URL of a requested manifest path (from ?export= or a shared link's
+ * #export=). Only same-site relative paths are accepted: anything with a scheme, a host,
+ * a leading slash or a backslash is refused, so a link cannot make the page load
+ * someone else's files. `name` labels the refusal ("?export" or "#export").
+ */
+export function exportPathUrl(requested, pageUrl, name) {
   const refuse = (why) => {
-    throw new Error(`?export=${requested} was refused: ${why}`);
+    throw new Error(`${name}=${requested} was refused: ${why}`);
   };
   if (/^[a-z][a-z0-9+.-]*:/i.test(requested) || requested.startsWith("//")) refuse("only relative paths on this site are allowed");
   if (requested.startsWith("/") || requested.includes("\\")) refuse("use a path relative to this page, like exports/other.json");

@@ -3,7 +3,8 @@
 // recolouring and the 3D render of a stroke all land in the same frame.
 import { DrawPad } from "./draw-pad.js";
 import { ErrorBanner } from "./error-banner.js";
-import { loadManifest, resolveExportUrl } from "./export-loader.js";
+import { loadManifest } from "./export-loader.js";
+import { createInsightViews } from "./insights/insights-panel.js";
 import { NetworkScene } from "./network-scene.js";
 import { NetworkView } from "./network-view.js";
 import { NeuronPanel } from "./neuron-panel.js";
@@ -13,8 +14,10 @@ import { InputPreview } from "./preview.js";
 import { ProbabilityBars } from "./probability-bars.js";
 import { ProbeDigits } from "./probe-digits.js";
 import { SettingsPanel } from "./settings-panel.js";
+import { readLink, ShareLink } from "./share-link.js";
 import { displayPath, SnapshotStore } from "./snapshot-store.js";
 import { TimelineBar } from "./timeline-bar.js";
+import { checkUrlStateAgainstManifest } from "./url-state.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -22,10 +25,11 @@ const state = {
   manifest: null,
   requestedIndex: 0, // where the timeline points
   snapshot: null, // the snapshot shown (the last good one)
+  snapshotIndex: -1, // its index in manifest.timeline
   snapshotFailed: false,
   mlp: null,
   pixels: null, // the 28×28 input, ink 0..1, or null while the pad is blank
-  source: "pad", // "pad" or "digit" (a real test digit loaded by a button or an insight view)
+  source: "pad", // "pad", "digit" (a real test digit loaded by a button or an insight view) or "link" (a shared drawing)
   input: new Float32Array(784), // pixels normalised as in training (valid when pixels is set)
   result: null, // the forward pass for pixels, or null
   selected: null, // { layer, index } clicked in the 3D view
@@ -35,11 +39,13 @@ const state = {
 
 let store = null;
 let probe = null;
+let exportPath = "";
 let inkDirty = false;
 let timelineEngaged = false; // neighbours are prefetched only once the timeline is in use
 const changed = new Set();
 
 const banner = new ErrorBanner($("error"), $("error-text"), $("error-dismiss"));
+const notice = new ErrorBanner($("notice"), $("notice-text"), $("notice-dismiss")); // calm: nothing is broken
 const scene = new NetworkScene($("network"), $("network-labels"));
 const network = new NetworkView(scene, { bar: document.querySelector(".legend-bar"), text: $("legend-text") }, { onSelect: (layer, index) => actions.selectNeuron(layer, index) });
 const pad = new DrawPad($("draw-pad"), { onChange: () => markInk() });
@@ -50,8 +56,6 @@ const timeline = new TimelineBar(
 );
 
 // Every view gets update(state, changed) after each change; `changed` names the state keys that moved.
-// The insight views (assets/js/insights/) register here too and are handed `actions`:
-//   views.push(new InsightsPanel($("insights"), actions));
 const views = [
   network,
   new ProbabilityBars($("probability-bars"), $("prediction")),
@@ -61,6 +65,15 @@ const views = [
   new OverviewPanel($("overview")),
   settingsPanel,
 ];
+
+const share = new ShareLink({ button: $("copy-link"), field: $("share-url"), status: $("share-status") }, () => ({
+  export: exportPath,
+  snapshot: state.snapshot?.entry.id,
+  drawing: state.pixels,
+  camera: scene.userMoved ? { position: scene.camera.position.toArray(), target: scene.controls.target.toArray() } : null,
+  selected: state.selected,
+}));
+scene.controls.addEventListener("change", () => share.schedule());
 
 function markInk() {
   inkDirty = true;
@@ -94,10 +107,12 @@ function flush() {
   const keys = new Set(changed);
   changed.clear();
   for (const view of views) view.update(state, keys);
+  if (keys.has("snapshot") || keys.has("pixels") || keys.has("focus")) share.schedule();
 }
 
 function applySnapshot(snapshot) {
   state.snapshot = snapshot;
+  state.snapshotIndex = snapshot.index;
   state.mlp = snapshot.mlp;
   state.snapshotFailed = false;
   recompute();
@@ -112,12 +127,12 @@ function engageTimeline() {
 }
 
 const actions = {
-  /** Show a real 28×28 digit (ink 0..1) exactly as the network was tested on it. */
-  loadDigit(pixels) {
+  /** Show a 28×28 digit (ink 0..1) exactly as given: a real test digit, or a shared drawing. */
+  loadDigit(pixels, source = "digit") {
     pad.showDigit(pixels);
     inkDirty = false;
     state.pixels = Float32Array.from(pixels);
-    state.source = "digit";
+    state.source = source;
     recompute();
     update("pixels");
   },
@@ -149,6 +164,14 @@ const actions = {
     update("focus");
   },
 };
+
+// The insight views: latent map, training curves, confusion (in #insights), saliency over the
+// preview and the selected first-layer neuron's weights (in the neuron details).
+views.push(...createInsightViews($("insights"), actions, {
+  preview: $("preview"),
+  toggleContainer: document.querySelector(".sees-image"),
+  neuronContainer: $("neuron-weights"),
+}));
 
 function changeSettings(values) {
   const modeChanged = values.inputMode && values.inputMode !== state.settings.inputMode;
@@ -226,22 +249,35 @@ scene.onAfterRender = () => {
 changeSettings(settingsPanel.read());
 
 async function start() {
-  let url;
+  let link;
   try {
-    url = resolveExportUrl(location.search, location.href);
-    state.manifest = await loadManifest(url);
+    link = readLink(location);
+    state.manifest = await loadManifest(link.exportUrl);
   } catch (error) {
     banner.show(error.message);
     return;
   }
-  $("export-name").textContent = `Export: ${displayPath(url)} · ${state.manifest.timeline.length} snapshots`;
+  exportPath = link.exportPath;
+  const shared = checkUrlStateAgainstManifest(link.state, state.manifest);
+  const notices = [...link.notices, ...shared.notices];
+  if (notices.length) notice.show(notices.join(" "));
+  $("export-name").textContent = `Export: ${displayPath(link.exportUrl)} · ${state.manifest.timeline.length} snapshots`;
   store = new SnapshotStore(state.manifest);
   probe = new ProbeDigits(state.manifest);
   timeline.setManifest(state.manifest);
-  const last = state.manifest.timeline.length - 1;
-  timeline.range.value = String(last);
-  actions.setSnapshot(last);
+  const wanted = state.manifest.timeline.findIndex((entry) => entry.id === shared.state.snapshot);
+  const first = wanted >= 0 ? wanted : state.manifest.timeline.length - 1;
+  timeline.range.value = String(first);
+  actions.setSnapshot(first);
   network.build(state.manifest.model.layer_sizes); // while the snapshot downloads
+  restoreSharedView(shared.state);
+}
+
+/** A shared link's drawing, neuron and camera (the snapshot is chosen in start). */
+function restoreSharedView({ drawing, selected, camera }) {
+  if (drawing) actions.loadDigit(drawing, "link");
+  if (selected) actions.selectNeuron(selected.layer, selected.index);
+  if (camera) scene.setView(camera.position, camera.target);
 }
 
 start();

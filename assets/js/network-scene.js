@@ -139,7 +139,16 @@ export class NetworkScene {
     if (moving) this.requestRender();
   }
 
-  /** Glide back to the home view. */
+  /** Look from `position` at `target` (xyz arrays, e.g. from a shared link); Reset view still goes home. */
+  setView(position, target) {
+    this.userMoved = true;
+    this.reset = null;
+    this.camera.position.fromArray(position);
+    this.controls.target.fromArray(target);
+    this.requestRender();
+  }
+
+    /** Glide back to the home view. */
   resetView() {
     this.reset = { start: null, fromPosition: this.camera.position.clone(), fromTarget: this.controls.target.clone() };
     this.requestRender();

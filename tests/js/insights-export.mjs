@@ -2,7 +2,7 @@
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { parseSafetensors } from "../../assets/js/safetensors.js";
-import { sampleSetFromTensors } from "../../assets/js/insights/sample-sets.js";
+import { sampleSetFromTensors } from "../../assets/js/sample-sets.js";
 
 export const MANIFEST_PATH = fileURLToPath(new URL("../../exports/mlp_weights.json", import.meta.url));
 const FOLDER = new URL("../../exports/", import.meta.url);

@@ -90,7 +90,7 @@ def test_missing_files_offline_name_the_files_the_folder_and_the_mirrors(tmp_pat
     message = str(error.value)
     assert "train-images-idx3-ubyte.gz" in message and "t10k-labels-idx1-ubyte.gz" in message
     assert "train-labels-idx1-ubyte.gz" not in message.split(";")[0]
-    assert str(folder) in message and "http://127.0.0.1:9/t10k-labels-idx1-ubyte.gz" in message
+    assert str(folder) in message and "http://127.0.0.1:9/: " in message
     assert "\n" not in message
     assert sorted(p.name for p in folder.iterdir()) == ["t10k-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"]
 
@@ -114,7 +114,7 @@ def test_a_download_with_the_wrong_md5_is_rejected_and_not_written(tmp_path, mni
     target = copy_real(mnist_dir, tmp_path / "data")
     (target / labels.name).unlink()
     server = serve(mirror)
-    with pytest.raises(DataError, match=f"{server.url}/t10k-labels-idx1-ubyte.gz: MD5 mismatch"):
+    with pytest.raises(DataError, match=f"{server.url}/: t10k-labels-idx1-ubyte.gz failed its MD5 check"):
         load_mnist(target, mirrors=(server.url + "/",))
     assert not (target / labels.name).exists()
     assert len(list(target.iterdir())) == 3, "no temp file left behind"

@@ -6,7 +6,7 @@
 // chosen, through the shared sample-set cache.
 import { fitCanvas, pointerPosition, digitCanvas, watchWidth } from "./canvas.js";
 import { currentEntry, classNames, shownIndex } from "./snapshot-data.js";
-import { loadSampleSet } from "./sample-sets.js";
+import { loadSampleSet } from "../sample-sets.js";
 import { el } from "./dom.js";
 
 const LABEL_SPACE = 22; // room for the digit names left of and above the grid
@@ -137,6 +137,7 @@ export class ConfusionView {
     this.outline(context, this.hovered, "rgba(255,255,255,0.5)", []);
     if (document.activeElement === this.canvas) this.outline(context, this.focused, "rgba(255,255,255,0.8)", [3, 2]);
     this.outline(context, this.selected, "#ffffff", []);
+    this.canvas.dataset.snapshot = currentEntry(this.state)?.id ?? ""; // a stable hook for tests
   }
 
   /** A small corner tick on every cell that has exported mistake images to show. */
@@ -234,14 +235,19 @@ export class ConfusionView {
       return;
     }
     this.mistakesNote.textContent = `${mistakes.length === count ? "All" : `The ${mistakes.length} most confident`} of them. Click one to draw it on the pad.`;
-    const galleryUrl = this.state.manifest.gallery?.url;
+    const galleryEntry = this.state.manifest.gallery;
+    const galleryUrl = galleryEntry?.url;
     if (this.gallery && this.galleryUrl === galleryUrl) {
       this.fillThumbnails(mistakes, names);
       return;
     }
     this.galleryUrl = galleryUrl;
     this.gallery = null;
-    loadSampleSet(galleryUrl).then(
+    if (!galleryEntry) {
+      this.mistakesNote.textContent = "This export has no gallery of mistake images.";
+      return;
+    }
+    loadSampleSet(galleryEntry).then(
       (gallery) => {
         if (galleryUrl !== this.galleryUrl) return;
         this.gallery = gallery;

@@ -1,12 +1,12 @@
 // The insights panel the page mounts into <section id="insights">: three keyboard-
-// accessible tabs (Latent map, Training, Confusion) above the hidden-neuron view.
-// Only the visible tab's view is updated; a tab catches up when it is shown.
+// accessible tabs (Latent map, Training, Confusion). Only the visible tab's view is
+// updated; a tab catches up when it is shown.
 //
 // What the views read from the page's state (it may be one object updated in place):
 //   manifest       validated (validateManifest: probe.url / gallery.url are used to fetch
-//                  the probe and mistake images lazily, shared through sample-sets.js)
-//   snapshotIndex  the shown snapshot (else snapshot.index)
-//   snapshot       the shown snapshot's tensors (a Map, or an object with .tensors)
+//                  the probe and mistake images lazily, shared through ../sample-sets.js)
+//   snapshotIndex  the shown snapshot
+//   snapshot       the shown snapshot as the snapshot store loaded it (.tensors: a Map)
 //   mlp, result    the network and mlp.forward's output for the drawing (or null)
 //   pixels         the drawing, 784 values 0..1 (or null)
 //   selected       {layer, index} with layer 0 = input, 1 = first hidden (or null)
@@ -61,9 +61,7 @@ export class InsightsPanel {
       return panel;
     });
     this.panels = panelElements;
-    const neuron = el("div", { class: "ins-neuron" });
-    this.weightView = new WeightImageView(neuron);
-    container.replaceChildren(el("div", { class: "ins-panel" }, [tablist, ...panelElements, neuron]));
+    container.replaceChildren(el("div", { class: "ins-panel" }, [tablist, ...panelElements]));
     this.selectTab(TABS[0].name);
   }
 
@@ -94,23 +92,23 @@ export class InsightsPanel {
     this.selectTab(TABS[next].name, { focus: true });
   }
 
-  /** Pushes the page's state to the visible tab and the neuron view. */
+  /** Pushes the page's state to the visible tab. */
   update(state) {
     this.state = state;
     this.views.get(this.active).update(state);
-    this.weightView.update(state);
   }
 }
 
 /**
  * Everything the page plugs in, as views with update(state):
- *   views.push(...createInsightViews($("insights"), actions, { preview: $("preview"), toggleContainer }));
+ *   views.push(...createInsightViews($("insights"), actions, { preview, toggleContainer, neuronContainer }));
  * `preview` is the 28×28 preview canvas the saliency overlay covers; the overlay's toggle
- * button is appended to `toggleContainer`.
+ * button is appended to `toggleContainer`; the selected first-layer neuron's weight
+ * picture fills `neuronContainer` (inside the page's neuron details).
  */
-export function createInsightViews(container, actions, { preview, toggleContainer }) {
+export function createInsightViews(container, actions, { preview, toggleContainer, neuronContainer }) {
   const panel = new InsightsPanel(container, actions);
   const overlay = new SaliencyOverlay(preview);
   toggleContainer.append(overlay.createToggle());
-  return [panel, overlay];
+  return [panel, overlay, new WeightImageView(neuronContainer)];
 }

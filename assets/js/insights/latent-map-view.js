@@ -2,13 +2,14 @@
 // snapshot, gliding to their new places when the timeline moves, with the drawing as a
 // distinct marker. Hover/tap a dot for its digit; click it to load it into the draw pad.
 //
-// Probe digits: fetched lazily by this view from `state.manifest.probe.url` (added by
-// validateManifest) through the shared sample-set cache, so the page need not pass them.
+// Probe digits (789 kB): fetched through the page's shared sample-set cache only once they
+// are wanted — the page has made its first prediction, or someone reaches for the map —
+// so they never slow down the first answer.
 import { projectToLatent, viewBox, nearestInDirection, CoordsTransition } from "../latent.js";
 import { argmax } from "../mlp.js";
 import { CLASS_COLOURS } from "./class-colours.js";
 import { fitCanvas, pointerPosition, digitCanvas, watchWidth } from "./canvas.js";
-import { loadSampleSet } from "./sample-sets.js";
+import { loadSampleSet } from "../sample-sets.js";
 import { snapshotTensor, currentEntry, classNames } from "./snapshot-data.js";
 import { el } from "./dom.js";
 
@@ -16,6 +17,7 @@ import { el } from "./dom.js";
 const TRANSITION_MS = globalThis.matchMedia?.("(prefers-reduced-motion: reduce)").matches ? 0 : 400;
 const HIT_RADIUS = 12; // CSS px: generous enough for a fingertip
 const MAX_SIDE = 520;
+const UNLABELLED = "rgba(141, 150, 168, 0.6)";
 
 export class LatentMapView {
   /**
@@ -27,6 +29,7 @@ export class LatentMapView {
     this.state = null;
     this.probe = null;
     this.probeUrl = null;
+    this.probeWanted = false;
     this.coords = null; // the current snapshot's Float32Array(2 × 1000)
     this.drawnSnapshot = null;
     this.points = new CoordsTransition(TRANSITION_MS);
@@ -44,6 +47,7 @@ export class LatentMapView {
     this.side = 0;
     this.frameRequest = 0;
     this.drawOrder = shuffledOrder(0);
+    this.coordsId = "";
 
     this.canvas = el("canvas", {
       class: "ins-latent-canvas",
@@ -59,6 +63,7 @@ export class LatentMapView {
     ]);
     this.stage = el("div", { class: "ins-latent-stage" }, [this.canvas, this.tooltip]);
     this.status = el("p", { class: "ins-status", role: "status" });
+    this.status.textContent = "Draw a digit, or point at the map, to colour its 1,000 test digits by class.";
     this.caption = el("p", { class: "ins-caption" });
     this.legend = this.buildLegend();
     container.replaceChildren(el("div", { class: "ins-view ins-latent" }, [this.stage, this.legend, this.caption, this.status]));
@@ -70,7 +75,12 @@ export class LatentMapView {
     this.canvas.addEventListener("click", (event) => this.onClick(event));
     this.canvas.addEventListener("keydown", (event) => this.onKey(event));
     this.canvas.addEventListener("blur", () => this.setHovered(-1));
-    watchWidth(this.stage, (width) => {
+    for (const type of ["pointerenter", "pointerdown", "focus"]) this.canvas.addEventListener(type, () => this.wantProbe());
+    // The glide is only worth its frames when people can see it: a map scrolled out of
+    // view (or mostly so) jumps, and leaves the frames to the 3D view.
+    this.onScreen = true;
+    new IntersectionObserver(([entry]) => (this.onScreen = entry.intersectionRatio >= 0.5), { threshold: [0, 0.5, 1] }).observe(this.canvas);
+        watchWidth(this.stage, (width) => {
       this.side = Math.min(width, MAX_SIDE);
       this.render();
     });
@@ -108,7 +118,8 @@ export class LatentMapView {
   update(state) {
     this.state = state;
     if (!state.manifest) return;
-    if (state.manifest.probe?.url !== this.probeUrl) this.loadProbe(state.manifest.probe?.url);
+    if (state.result) this.probeWanted = true;
+    if (this.probeWanted && state.manifest.probe?.url !== this.probeUrl) this.loadProbe(state.manifest.probe);
 
     // Remember the snapshot itself, not the state object: the page may update one object in place.
     const snapshotChanged = state.snapshot !== this.drawnSnapshot;
@@ -119,7 +130,7 @@ export class LatentMapView {
       const coords = snapshotTensor(state, "latent.coords");
       if (coords) {
         const box = Float32Array.from(viewBox(coords));
-        if (this.coords && this.probe) {
+        if (this.coords && this.onScreen) {
           this.points.start(coords, now);
           this.view.start(box, now);
         } else {
@@ -127,8 +138,10 @@ export class LatentMapView {
           this.view.snapTo(box);
         }
         this.coords = coords;
+        if (this.drawOrder.length !== coords.length / 2) this.drawOrder = shuffledOrder(coords.length / 2);
       }
       const entry = currentEntry(state);
+      this.coordsId = entry?.id ?? "";
       this.caption.textContent = entry
         ? `Each dot is one of ${(state.manifest.latent?.probe_size ?? 1000).toLocaleString("en")} test digits, placed by how the last hidden layer sees it (snapshot: ${entry.label}).`
         : "";
@@ -157,14 +170,20 @@ export class LatentMapView {
       return false;
     }
     const position = Float32Array.of(x, y);
-    if (snapshotChanged && this.hasMarker) this.marker.start(position, now);
+    if (snapshotChanged && this.hasMarker && this.onScreen) this.marker.start(position, now);
     else this.marker.snapTo(position);
     this.hasMarker = true;
     this.markerClass = predicted;
     return true;
   }
 
-  loadProbe(url) {
+  wantProbe() {
+    this.probeWanted = true;
+    if (this.state) this.update(this.state);
+  }
+
+  loadProbe(entry) {
+    const url = entry?.url;
     this.probeUrl = url;
     this.probe = null;
     this.setHovered(-1);
@@ -173,7 +192,7 @@ export class LatentMapView {
       return;
     }
     this.status.textContent = "Loading the probe digits…";
-    loadSampleSet(url).then(
+    loadSampleSet(entry).then(
       (probe) => {
         if (url !== this.probeUrl) return; // another export was loaded meanwhile
         this.probe = probe;
@@ -214,14 +233,15 @@ export class LatentMapView {
     context.fillRect(0, 0, this.side, this.side);
     this.drawAxes(context);
     const coords = this.points.current;
-    if (!coords || !this.probe) return;
+    if (!coords) return;
 
+    // Until the probe's labels arrive the dots are drawn in one quiet grey: the shape first.
     const radius = this.side < 400 ? 2.2 : 2.8;
     for (const i of this.drawOrder) {
-      const label = this.probe.labels[i];
+      const label = this.probe ? this.probe.labels[i] : -1;
       const [x, y] = this.toScreen(coords[2 * i], coords[2 * i + 1]);
       context.globalAlpha = this.highlightClass < 0 || this.highlightClass === label ? 0.9 : 0.12;
-      context.fillStyle = CLASS_COLOURS[label];
+      context.fillStyle = this.probe ? CLASS_COLOURS[label] : UNLABELLED;
       context.beginPath();
       context.arc(x, y, radius, 0, 2 * Math.PI);
       context.fill();
@@ -236,6 +256,9 @@ export class LatentMapView {
       context.stroke();
     }
     if (this.hasMarker) this.drawMarker(context);
+    // Stable hooks for tests: the snapshot whose map is fully drawn, and whether dots are coloured.
+    if (!this.points.running) this.canvas.dataset.snapshot = this.coordsId;
+    this.canvas.dataset.probe = this.probe ? "loaded" : "";
   }
 
   drawAxes(context) {

@@ -18,7 +18,6 @@ export class SaliencyOverlay {
     this.state = null;
     this.computer = null;
     this.enabled = enabled;
-    this.lastSummary = null;
     this.toggle = null;
     this.small = document.createElement("canvas"); // the 28×28 map, scaled smoothly on draw
     this.small.width = 28;
@@ -68,11 +67,6 @@ export class SaliencyOverlay {
     if (this.enabled) this.render();
   }
 
-  /** The last map drawn: {classIndex, maxAbs} (for captions and tests), or null. */
-  get summary() {
-    return this.lastSummary;
-  }
-
   render() {
     const { mlp, result, pixels, manifest } = this.state ?? {};
     const width = this.target.clientWidth;
@@ -83,13 +77,13 @@ export class SaliencyOverlay {
     const context = fitCanvas(this.canvas, width, height);
     context.clearRect(0, 0, width, height);
     if (!mlp || !result || !pixels) {
-      this.lastSummary = null;
+      delete this.canvas.dataset.class;
       return;
     }
 
     if (!this.computer || !this.computer.fits(mlp)) this.computer = new SaliencyComputer(mlp);
     const { map, maxAbs, classIndex } = this.computer.compute(mlp, result, pixels, manifest.model.input.std);
-    this.lastSummary = { classIndex, maxAbs };
+    this.canvas.dataset.class = String(classIndex); // a stable hook: the class whose saliency is shown
     const data = this.image.data;
     for (let i = 0; i < 784; i++) {
       const t = maxAbs > 0 ? map[i] / maxAbs : 0;

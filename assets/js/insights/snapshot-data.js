@@ -1,17 +1,13 @@
 // Reading the page's app state the same way in every view.
 
-/** A decoded tensor of the current snapshot (`state.snapshot` is the tensors Map or a parsed file). */
+/** A decoded tensor of the current snapshot (as the snapshot store loaded it), or null. */
 export function snapshotTensor(state, name) {
-  const tensors = state.snapshot instanceof Map ? state.snapshot : state.snapshot?.tensors;
-  return tensors?.get(name)?.data ?? null;
+  return state.snapshot?.tensors?.get(name)?.data ?? null;
 }
 
-/**
- * Index of the snapshot on show: state.snapshotIndex, else the index the snapshot store
- * stamped on the loaded snapshot (so either way of keeping the state works).
- */
+/** Index of the snapshot on show in manifest.timeline (-1 before the first one). */
 export function shownIndex(state) {
-  return state?.snapshotIndex ?? state?.snapshot?.index ?? -1;
+  return state?.snapshotIndex ?? -1;
 }
 
 /** The current timeline entry of the manifest, or null. */

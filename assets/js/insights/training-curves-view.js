@@ -193,6 +193,7 @@ export class TrainingCurvesView {
     if (this.hoverIndex >= 0 && this.hoverIndex !== shownIndex(this.state)) {
       this.drawCursor(context, this.hoverIndex, "rgba(255,255,255,0.35)", lossTop, accuracyTop + ACCURACY_HEIGHT);
     }
+    this.canvas.dataset.snapshot = currentEntry(this.state)?.id ?? ""; // where the cursor is: a stable hook for tests
   }
 
   drawXGrid(context, top, bottom) {

@@ -10,13 +10,12 @@ export class WeightImageView {
   /** @param {HTMLElement} container emptied and filled by the view (it only displays: no actions) */
   constructor(container) {
     this.rgb = new Float32Array(3);
-    this.heading = el("h3", { class: "ins-subheading" });
+    this.heading = el("h3", { class: "ins-subheading" }, ["What it looks for"]);
     this.weightsCanvas = pixelCanvas();
     this.inkCanvas = pixelCanvas();
     this.activationValue = el("span", { class: "ins-activation-value" });
     this.activationFill = el("span", { class: "ins-bar-fill" });
     this.activationNote = el("span", { class: "ins-activation-note" });
-    this.note = el("p", { class: "ins-note" });
     this.body = el("div", { class: "ins-weights-row" }, [
       el("figure", {}, [this.weightsCanvas, el("figcaption", {}, ["Incoming weights"])]),
       el("figure", {}, [this.inkCanvas, el("figcaption", {}, ["Where you drew"])]),
@@ -33,28 +32,20 @@ export class WeightImageView {
       el("span", {}, ["excites"]),
     ]);
     this.container = container;
-    container.replaceChildren(el("div", { class: "ins-view ins-weights" }, [this.heading, this.body, this.scale, this.note]));
+    container.replaceChildren(el("div", { class: "ins-view ins-weights" }, [this.heading, this.body, this.scale]));
     container.hidden = true; // nothing to show until a neuron is selected
   }
 
-  /** Reads state.selected, state.mlp.layers[0], state.result.activations[1] and state.pixels. */
+  /**
+   * Reads state.selected, state.mlp.layers[0], state.result.activations[1] and state.pixels.
+   * Only first-layer neurons see the pixels directly, so only they get a picture.
+   */
   update(state) {
     const { selected, mlp } = state;
-    this.container.hidden = !selected || !mlp;
+    const layer = mlp?.layers[0];
+    this.container.hidden = !(selected?.layer === FIRST_HIDDEN && layer?.inSize === 784 && selected.index >= 0 && selected.index < layer.outSize);
     if (this.container.hidden) return;
-    if (selected.layer !== FIRST_HIDDEN) {
-      this.showHint("Only first-layer neurons see the pixels directly; pick one there to see its weights as a picture.");
-      return;
-    }
-    const layer = mlp.layers[0];
-    if (layer.inSize !== 784 || !(selected.index >= 0 && selected.index < layer.outSize)) {
-      this.showHint("This neuron is not in the network.");
-      return;
-    }
-    this.body.hidden = false;
-    this.scale.hidden = false;
-    this.note.hidden = true;
-    this.heading.textContent = `Neuron ${selected.index} of ${layer.outSize}, first hidden layer`;
+    this.container.dataset.neuron = `${selected.layer}.${selected.index}`; // a stable hook for tests
     const weights = layer.weight.subarray(selected.index * 784, (selected.index + 1) * 784);
     this.paint(this.weightsCanvas, (i) => weights[i]);
     const pixels = state.pixels;
@@ -97,14 +88,6 @@ export class WeightImageView {
       image.data[4 * i + 3] = 255;
     }
     context.putImageData(image, 0, 0);
-  }
-
-  showHint(text) {
-    this.heading.textContent = "Hidden neuron";
-    this.body.hidden = true;
-    this.scale.hidden = true;
-    this.note.hidden = false;
-    this.note.textContent = text;
   }
 }
 
