@@ -3,8 +3,8 @@
 // distinct marker. Hover/tap a dot for its digit; click it to load it into the draw pad.
 //
 // Probe digits (789 kB): fetched through the page's shared sample-set cache only once they
-// are wanted — the page has made its first prediction, or someone reaches for the map —
-// so they never slow down the first answer.
+// are wanted — a second after the page's first prediction, or at once when someone reaches
+// for the map — so they never slow down the first answer.
 import { projectToLatent, viewBox, nearestInDirection, CoordsTransition } from "../latent.js";
 import { argmax } from "../mlp.js";
 import { CLASS_COLOURS } from "./class-colours.js";
@@ -18,6 +18,7 @@ const TRANSITION_MS = globalThis.matchMedia?.("(prefers-reduced-motion: reduce)"
 const HIT_RADIUS = 12; // CSS px: generous enough for a fingertip
 const MAX_SIDE = 520;
 const UNLABELLED = "rgba(141, 150, 168, 0.6)";
+const PROBE_GRACE_MS = 1000;
 
 export class LatentMapView {
   /**
@@ -30,6 +31,7 @@ export class LatentMapView {
     this.probe = null;
     this.probeUrl = null;
     this.probeWanted = false;
+    this.probeTimer = 0;
     this.coords = null; // the current snapshot's Float32Array(2 × 1000)
     this.drawnSnapshot = null;
     this.points = new CoordsTransition(TRANSITION_MS);
@@ -118,7 +120,8 @@ export class LatentMapView {
   update(state) {
     this.state = state;
     if (!state.manifest) return;
-    if (state.result) this.probeWanted = true;
+    // After the first prediction, a moment's grace: its first frames go to the 3D view.
+    if (state.result && !this.probeWanted) this.probeTimer ||= setTimeout(() => this.wantProbe(), PROBE_GRACE_MS);
     if (this.probeWanted && state.manifest.probe?.url !== this.probeUrl) this.loadProbe(state.manifest.probe);
 
     // Remember the snapshot itself, not the state object: the page may update one object in place.
@@ -148,8 +151,8 @@ export class LatentMapView {
     }
     const markerMoved = this.placeMarker(snapshotChanged, now);
     if (!snapshotChanged && !markerMoved) return;
-    this.render();
-    if (this.points.running || this.marker.running || this.view.running) this.animate();
+    // Drawn in the next frame: the page's own answer (3D view, probabilities) comes first.
+    this.animate();
   }
 
   /** Projects the drawing; glides when the snapshot changed. Returns whether the marker changed. */
@@ -178,6 +181,7 @@ export class LatentMapView {
   }
 
   wantProbe() {
+    clearTimeout(this.probeTimer);
     this.probeWanted = true;
     if (this.state) this.update(this.state);
   }
@@ -206,6 +210,7 @@ export class LatentMapView {
     );
   }
 
+  /** Renders in the next frame, and in every frame while a glide runs. */
   animate() {
     if (this.frameRequest) return;
     const step = (now) => {
