@@ -12,13 +12,22 @@ pytestmark = pytest.mark.browser
 HIDE_OVERLAYS = "document.querySelectorAll('#network-labels, .stage-help, .stage-tools, .stage-hint').forEach((e) => { e.style.visibility = 'hidden'; })"
 
 
+# A panel's visible box: clipped to its scrolling column, None when scrolled out of sight.
+VISIBLE_BOX = """(e) => {
+  const r = e.getBoundingClientRect();
+  const column = e.closest('.column');
+  const c = column ? column.getBoundingClientRect() : { top: -Infinity, bottom: Infinity };
+  const top = Math.max(r.top, c.top), bottom = Math.min(r.bottom, c.bottom);
+  return bottom - top < 1 ? null : { x: r.x, y: top, width: r.width, height: bottom - top };
+}"""
+
+
 def panel_boxes(page) -> dict[str, dict]:
     selectors = {"pad": ".pad-panel", "guess": ".prob-panel", "stage": ".stage", "timeline": ".timeline-bar",
-                 "overview": "#overview", "settings": "#settings-title", "neuron": "#neuron-panel"}
-    boxes = {name: page.locator(selector).bounding_box() for name, selector in selectors.items()}
-    boxes["settings"] = page.locator("#settings-title").evaluate("(e) => { const r = e.parentElement.getBoundingClientRect(); return {x: r.x, y: r.y, width: r.width, height: r.height}; }")
-    boxes["overview"] = page.locator("#overview").evaluate("(e) => { const r = e.closest('.panel').getBoundingClientRect(); return {x: r.x, y: r.y, width: r.width, height: r.height}; }")
-    return boxes
+                 "overview": ".panel:has(#overview)", "settings": ".panel:has(#settings-title)",
+                 "neuron": "#neuron-panel", "insights": "#insights"}
+    boxes = {name: page.locator(selector).evaluate(VISIBLE_BOX) for name, selector in selectors.items()}
+    return {name: box for name, box in boxes.items() if box is not None}
 
 
 def overlaps(a: dict, b: dict) -> bool:
