@@ -75,6 +75,11 @@ def draw_digit(page, image: np.ndarray, *, ink_from: int = 96) -> None:
             page.mouse.up()
 
 
+def wait_for_snapshot(page, snapshot_id: str, element: str = "#prediction", timeout: float = 30_000) -> None:
+    """Waits until `element` (#prediction or #timeline-bar) shows the snapshot with this id."""
+    page.wait_for_function(f"document.querySelector('{element}').dataset.snapshot === '{snapshot_id}'", timeout=timeout)
+
+
 def wait_for_prediction(page) -> str:
     page.wait_for_function("document.querySelector('#prediction').dataset.prediction !== ''", timeout=10_000)
     page.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from insights_helpers import coloured_dot, overlapping_controls, show_tab, shown_digit, two_frames, visible_box
-from page_helpers import REPO, draw_digit, first_of_each_class, manifest, mnist_test_set, open_page, set_range, wait_for_prediction
+from page_helpers import (REPO, draw_digit, first_of_each_class, manifest, mnist_test_set, open_page, set_range,
+                          wait_for_prediction, wait_for_snapshot)
 
 pytestmark = pytest.mark.browser
 
@@ -27,7 +28,7 @@ def test_a_shared_link_restores_snapshot_drawing_neuron_and_camera(browser, page
     open_page(page, f"{server.url}/#neuron=1.17")
     history = page.evaluate("history.length")
     set_range(page, "#timeline", index)
-    page.wait_for_function(f"document.querySelector('#timeline-bar').dataset.snapshot === '{timeline[index]['id']}'")
+    wait_for_snapshot(page, timeline[index]['id'], "#timeline-bar")
     draw_digit(page, images[first_of_each_class(labels)[4]])
     guess = wait_for_prediction(page)
     page.wait_for_selector(".ins-latent-canvas[data-probe='loaded']")  # a drawing fetches the probe set soon after its first answer
@@ -91,7 +92,7 @@ def test_export_in_the_query_and_in_the_hash(page, serve):
     assert page.get_attribute("#timeline-bar", "data-snapshot") == first
     assert page.is_hidden("#notice")
     page.evaluate(f"location.hash = '#snapshot={last}'")  # a link pasted into the open tab
-    page.wait_for_function(f"document.querySelector('#timeline-bar').dataset.snapshot === '{last}'")
+    wait_for_snapshot(page, last, "#timeline-bar")
     page.goto("about:blank")
     open_page(page, f"{server.url}/#export=../../etc/passwd")
     assert "Ignored the export" in page.text_content("#notice-text"), "a non-.json path is refused calmly"

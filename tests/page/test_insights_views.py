@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from insights_helpers import MAP_BACKGROUND, canvas_stats, coloured_dot, overlapping_controls, show_tab, shown_digit, two_frames, visible_box
-from page_helpers import REPO, manifest, mnist_test_set, open_page, set_range, wait_for_prediction
+from page_helpers import REPO, manifest, mnist_test_set, open_page, set_range, wait_for_prediction, wait_for_snapshot
 
 pytestmark = pytest.mark.browser
 
@@ -70,7 +70,7 @@ def test_scrubbing_changes_the_map_the_curves_cursor_and_the_matrix(page, serve)
     for index in (0, len(timeline) // 2, len(timeline) - 1):
         snapshot_id = timeline[index]["id"]
         set_range(page, "#timeline", index)
-        page.wait_for_function(f"document.querySelector('#prediction').dataset.snapshot === '{snapshot_id}'")
+        wait_for_snapshot(page, snapshot_id)
         wait_for_map(page, snapshot_id)
         latent = canvas_stats(page, ".ins-latent-canvas", MAP_BACKGROUND)["checksum"]
         show_tab(page, "Training")
@@ -103,7 +103,7 @@ def test_clicking_the_training_chart_moves_the_timeline(page, serve):
     assert page.input_value("#timeline") == str(index), "the page's own timeline follows"
     page.wait_for_selector(f".ins-curves-canvas[data-snapshot='{chosen}']")
     page.keyboard.press("ArrowRight")
-    page.wait_for_function(f"document.querySelector('#timeline-bar').dataset.snapshot === '{timeline[index + 1]['id']}'")
+    wait_for_snapshot(page, timeline[index + 1]['id'], "#timeline-bar")
     assert page.errors == []
 
 

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from safetensors.numpy import load_file, save_file
 
-from page_helpers import copy_site, manifest, open_page
+from page_helpers import copy_site, manifest, open_page, wait_for_prediction, wait_for_snapshot
 
 pytestmark = pytest.mark.browser
 
@@ -93,7 +93,7 @@ def test_a_broken_snapshot_is_named_and_the_last_good_one_stays(page, serve, tmp
     open_page(page, server.url + "/?export=exports/broken.json")
     last = data["timeline"][-1]["id"]
     page.click("#digit-6")
-    page.wait_for_function("document.querySelector('#prediction').dataset.prediction !== ''")
+    wait_for_prediction(page)
     prediction = page.get_attribute("#prediction", "data-prediction")
     bars = page.locator(".bar-value").all_inner_texts()
 
@@ -109,6 +109,6 @@ def test_a_broken_snapshot_is_named_and_the_last_good_one_stays(page, serve, tmp
         page.screenshot(path=str(artifacts_dir / "page-broken-snapshot.png"))
 
     page.keyboard.press("ArrowRight")  # the next snapshot is fine: the page keeps working
-    page.wait_for_function(f"document.querySelector('#prediction').dataset.snapshot === '{data['timeline'][1]['id']}'")
+    wait_for_snapshot(page, data['timeline'][1]['id'])
     assert page.inner_text("#timeline-status") == ""
     assert [error for error in page.errors if NOT_FOUND_LOG not in error] == []

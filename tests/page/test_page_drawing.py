@@ -115,7 +115,7 @@ def test_fast_touch_strokes_draw_without_scrolling(browser, serve):
                 clientX: x, clientY: y, button: type === 'pointermove' ? -1 : 0, buttons: type === 'pointerup' ? 0 : 1, bubbles: true, cancelable: true }));
             fire('pointerdown', x0); fire('pointermove', x1); fire('pointerup', x1);
         }""", [box["x"] + 20, box["x"] + box["width"] - 20, y])
-        page.wait_for_function("document.querySelector('#prediction').dataset.prediction !== ''")
+        wait_for_prediction(page)
         row = pad_ink(page)[140]
         assert (row[25:255] > 0.99).all(), "no gaps along a fast stroke"
         assert page.evaluate("window.scrollY") == 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from page_helpers import REPO, manifest, open_page, png_colour_stats
+from page_helpers import REPO, manifest, open_page, png_colour_stats, wait_for_prediction
 
 pytestmark = pytest.mark.browser
 
@@ -57,7 +57,7 @@ def test_loads_the_default_export_and_renders_webgl(page, serve, artifacts_dir):
     # The blank network shows its weights as orange and blue lines over slate neurons.
     assert blank["warm"] > 0.003 * blank["pixels"] and blank["cool"] > 0.003 * blank["pixels"], blank
     page.click("#digit-0")
-    page.wait_for_function("document.querySelector('#prediction').dataset.prediction !== ''")
+    wait_for_prediction(page)
     page.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
     drawn = png_colour_stats(page, page.locator("#network").screenshot())
     # The input card lights up in the palette's blues (background pixels) and oranges (ink): the canvas really redrew.

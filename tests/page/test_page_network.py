@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from page_helpers import REPO, open_page, png_colour_stats, set_range
+from page_helpers import REPO, open_page, png_colour_stats, set_range, wait_for_prediction
 
 pytestmark = pytest.mark.browser
 
@@ -53,7 +53,7 @@ def test_orbit_and_reset_view(page, serve):
     server = serve(REPO)
     open_page(page, server.url + "/")
     page.click("#digit-8")
-    page.wait_for_function("document.querySelector('#prediction').dataset.prediction !== ''")
+    wait_for_prediction(page)
     home = network_stats(page)
     box = page.locator("#network").bounding_box()
     page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.8)
@@ -75,7 +75,7 @@ def test_every_connection_can_be_shown(page, serve, artifacts_dir):
     server = serve(REPO)
     open_page(page, server.url + "/")
     page.click("#digit-0")
-    page.wait_for_function("document.querySelector('#prediction').dataset.prediction !== ''")
+    wait_for_prediction(page)
     sparse = network_stats(page)
     set_range(page, "#top-k", 8)
     set_range(page, "#threshold", 0)

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from page_helpers import REPO, manifest, open_page
+from page_helpers import REPO, manifest, open_page, wait_for_prediction, wait_for_snapshot
 
 pytestmark = pytest.mark.browser
 
@@ -41,7 +41,7 @@ def test_scrubbing_fetches_only_the_new_snapshot_and_updates_the_guess(page, ser
     server = serve(REPO)
     open_page(page, server.url + "/")
     page.click("#digit-4")
-    page.wait_for_function("document.querySelector('#prediction').dataset.prediction !== ''")
+    wait_for_prediction(page)
     settle(server)
     assert snapshot_requests(server.requests) == [file(-1)], "only the snapshot shown, until the timeline is used"
     trained = bars(page)
@@ -51,7 +51,7 @@ def test_scrubbing_fetches_only_the_new_snapshot_and_updates_the_guess(page, ser
 
     mark = len(server.requests)
     page.keyboard.press("Home")
-    page.wait_for_function("document.querySelector('#prediction').dataset.snapshot === 'init'")
+    wait_for_snapshot(page, "init")
     settle(server)
     fetched = server.requests[mark:]
     assert snapshot_requests(fetched) == [file(0), file(1)], f"exactly the new snapshot (then its neighbour): {fetched}"
@@ -64,7 +64,7 @@ def test_scrubbing_fetches_only_the_new_snapshot_and_updates_the_guess(page, ser
 
     mark = len(server.requests)
     page.keyboard.press("ArrowRight")  # snapshot 1 was prefetched: no download
-    page.wait_for_function(f"document.querySelector('#prediction').dataset.snapshot === '{timeline[1]['id']}'")
+    wait_for_snapshot(page, timeline[1]['id'])
     settle(server)
     assert snapshot_requests(server.requests[mark:]) == [file(2)], "only the next neighbour is prefetched"
     page.screenshot(path=str(artifacts_dir / "page-timeline-early.png"))
@@ -76,7 +76,7 @@ def test_a_fast_drag_end_to_end_shows_the_newest_snapshot(page, serve):
     server = serve(REPO)
     open_page(page, server.url + "/")
     page.click("#digit-9")
-    page.wait_for_function("document.querySelector('#prediction').dataset.prediction !== ''")
+    wait_for_prediction(page)
     # One input event per snapshot, back and forth, as fast as the page takes them.
     disabled = page.evaluate("""(last) => {
         const range = document.querySelector('#timeline');
@@ -89,7 +89,7 @@ def test_a_fast_drag_end_to_end_shows_the_newest_snapshot(page, serve):
         return disabled;
     }""", len(timeline) - 1)
     assert not disabled
-    page.wait_for_function(f"document.querySelector('#prediction').dataset.snapshot === '{timeline[-1]['id']}'")
+    wait_for_snapshot(page, timeline[-1]['id'])
     time.sleep(1.0)  # late answers for earlier positions must not replace it
     assert page.get_attribute("#prediction", "data-snapshot") == timeline[-1]["id"]
     assert page.inner_text("#timeline-status") == ""
@@ -102,9 +102,9 @@ def test_play_steps_through_the_timeline(page, serve):
     open_page(page, server.url + "/")
     page.focus("#timeline")
     page.keyboard.press("Home")
-    page.wait_for_function("document.querySelector('#prediction').dataset.snapshot === 'init'")
+    wait_for_snapshot(page, "init")
     page.click("#play")
-    page.wait_for_function(f"document.querySelector('#prediction').dataset.snapshot === '{timeline[2]['id']}'", timeout=10_000)
+    wait_for_snapshot(page, timeline[2]['id'], timeout=10_000)
     page.click("#play")
     assert page.get_attribute("#play", "aria-pressed") == "false"
     assert page.errors == []
