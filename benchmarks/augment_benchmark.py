@@ -12,6 +12,7 @@ exports, augmented first) and scores each final snapshot, as the page would run 
   - shifted ±3 px: off-centre digits, as when the page shows the raw, uncentred drawing;
   - thicker strokes: one pixel of dilation, like a broad brush;
   - thinner strokes: one pixel of erosion, like a fine pen."""
+
 from __future__ import annotations
 
 import argparse
@@ -31,7 +32,7 @@ import torch  # noqa: E402
 from safetensors.torch import load_file  # noqa: E402
 
 from training.mnist_data import load_mnist  # noqa: E402
-from training.trainer import normalise  # noqa: E402
+from training.normalisation import normalise  # noqa: E402
 
 SIDE, BOX, INK_THRESHOLD = 28, 20, 0.05
 
@@ -52,12 +53,15 @@ def page_preprocess(image: np.ndarray) -> np.ndarray:
     ink = image / 255.0
     rows, cols = np.nonzero(ink >= INK_THRESHOLD)
     y0, y1, x0, x1 = rows.min(), rows.max(), cols.min(), cols.max()
-    crop = ink[y0:y1 + 1, x0:x1 + 1]
-    ys, xs = np.mgrid[y0:y1 + 1, x0:x1 + 1] + 0.5
+    crop = ink[y0 : y1 + 1, x0 : x1 + 1]
+    ys, xs = np.mgrid[y0 : y1 + 1, x0 : x1 + 1] + 0.5
     centre_y, centre_x = (ys * crop).sum() / crop.sum(), (xs * crop).sum() / crop.sum()
     scale = BOX / max(x1 - x0 + 1, y1 - y0 + 1)
-    out = axis_weights(y0, y1, scale, SIDE / 2 - (centre_y - y0) * scale) @ crop @ \
-        axis_weights(x0, x1, scale, SIDE / 2 - (centre_x - x0) * scale).T
+    out = (
+        axis_weights(y0, y1, scale, SIDE / 2 - (centre_y - y0) * scale)
+        @ crop
+        @ axis_weights(x0, x1, scale, SIDE / 2 - (centre_x - x0) * scale).T
+    )
     return np.clip(np.round(out * 255), 0, 255).astype(np.uint8)
 
 
@@ -65,15 +69,17 @@ def shifted(images: np.ndarray, rng: np.random.Generator, max_shift: int = 3) ->
     out = np.zeros_like(images)
     padded = np.pad(images, ((0, 0), (max_shift,) * 2, (max_shift,) * 2))
     for index, (dy, dx) in enumerate(rng.integers(0, 2 * max_shift + 1, (len(images), 2))):
-        out[index] = padded[index, dy:dy + SIDE, dx:dx + SIDE]
+        out[index] = padded[index, dy : dy + SIDE, dx : dx + SIDE]
     return out
 
 
 def neighbourhood(images: np.ndarray, reduce) -> np.ndarray:
     """Pixel-wise max (dilation) or min (erosion) over each pixel's 4-neighbourhood."""
     padded = np.pad(images, ((0, 0), (1, 1), (1, 1)))
-    views = [padded[:, 1 + dy:1 + dy + SIDE, 1 + dx:1 + dx + SIDE] for dy, dx in
-             ((0, 0), (-1, 0), (1, 0), (0, -1), (0, 1))]
+    views = [
+        padded[:, 1 + dy : 1 + dy + SIDE, 1 + dx : 1 + dx + SIDE]
+        for dy, dx in ((0, 0), (-1, 0), (1, 0), (0, -1), (0, 1))
+    ]
     return reduce(np.stack(views), axis=0)
 
 
@@ -91,9 +97,21 @@ def accuracy(manifest_path: Path, images: np.ndarray, labels: np.ndarray) -> flo
 
 def train(folder: Path, data_dir: Path, epochs: int, augment: bool) -> Path:
     manifest = folder / ("augment.json" if augment else "no_augment.json")
-    subprocess.run([sys.executable, str(REPO / "training" / "mlp_train.py"), "--data-dir", str(data_dir),
-                    "--epochs", str(epochs), "--augment" if augment else "--no-augment",
-                    "--export-path", str(manifest)], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "training" / "mlp_train.py"),
+            "--data-dir",
+            str(data_dir),
+            "--epochs",
+            str(epochs),
+            "--augment" if augment else "--no-augment",
+            "--export-path",
+            str(manifest),
+        ],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     return manifest
 
 

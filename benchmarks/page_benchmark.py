@@ -11,6 +11,7 @@ interactive and to the first WebGL draw, bytes fetched before the first
 prediction, tap → probabilities, drawing frames per second with every
 connection shown, the drawing update's script time (forward pass + recolour)
 and the timeline step time, uncached and cached, with the bytes it fetches."""
+
 from __future__ import annotations
 
 import argparse
@@ -25,8 +26,14 @@ from playwright.sync_api import sync_playwright
 
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--use-angle=swiftshader", "--enable-unsafe-swiftshader", "--no-sandbox",
-                 "--disable-background-networking", "--disable-component-update", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--use-angle=swiftshader",
+    "--enable-unsafe-swiftshader",
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 
 # (reference figure, goal, unit, lower is better) — the reference page measured on this machine, same setting.
 REFERENCE = {
@@ -195,12 +202,17 @@ def measure(config: Config) -> dict[str, float]:
         figures["drawing update (forward + recolour)"] = timing["update"]
         figures["preprocessing (not in the goal)"] = timing["preprocess"]
         figures["connections drawn (all)"] = timing["lines"]
-        page.eval_on_selector("#top-k", "(r) => { r.value = 4; r.dispatchEvent(new Event('input')); }")  # back to the default view
+        page.eval_on_selector(
+            "#top-k", "(r) => { r.value = 4; r.dispatchEvent(new Event('input')); }"
+        )  # back to the default view
         page.eval_on_selector("#threshold", "(r) => { r.value = 3; r.dispatchEvent(new Event('input')); }")
         page.click("#digit-3")
         page.evaluate(f"window.__manifestUrl = new URL({config.export!r}, location.href).href")
         last = int(page.get_attribute("#timeline", "max"))
-        files = page.evaluate("async (url) => (await (await fetch(url)).json()).timeline.map((e) => e.file.split('/').pop())", config.export)
+        files = page.evaluate(
+            "async (url) => (await (await fetch(url)).json()).timeline.map((e) => e.file.split('/').pop())",
+            config.export,
+        )
         uncached, cached, step_bytes = [], [], []
         # Far jumps are never prefetched: each fetches exactly one snapshot.
         for index in list(range(2, last - 1, max(1, last // config.repeats)))[: config.repeats]:
@@ -216,7 +228,10 @@ def measure(config: Config) -> dict[str, float]:
         figures["bytes per uncached timeline step"] = statistics.median(step_bytes)
         browser.close()
     server.httpd.shutdown()
-    print("largest downloads before the first prediction:", ", ".join(f"{path} {size / 1e3:.0f} kB" for path, size in breakdown))
+    print(
+        "largest downloads before the first prediction:",
+        ", ".join(f"{path} {size / 1e3:.0f} kB" for path, size in breakdown),
+    )
     return figures
 
 
@@ -232,10 +247,12 @@ def show(figures: dict[str, float]) -> None:
         if unit == "B":
             fmt = lambda v: f"{v / 1e6:.2f} MB" if v >= 1e6 else f"{v / 1e3:.0f} kB"  # noqa: E731
         elif unit:
-            fmt = lambda v: f"{v:.1f} {unit}"  # noqa: E731
+            fmt = lambda v, unit=unit: f"{v:.1f} {unit}"  # noqa: E731
         else:
             fmt = lambda v: f"{v:,.0f}"  # noqa: E731
-        print(f"{name:42} {fmt(value):>12} {fmt(reference) if reference else '–':>12} {fmt(goal) if goal else '–':>10} {ratio:>8}")
+        print(
+            f"{name:42} {fmt(value):>12} {fmt(reference) if reference else '–':>12} {fmt(goal) if goal else '–':>10} {ratio:>8}"
+        )
     print("ratio = how many times better than the reference page (same machine, same headless SwiftShader setting)")
 
 

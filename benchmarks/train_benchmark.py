@@ -8,6 +8,7 @@ machine's matmul peak measured in the same run, and their ratio (goal ≥ 35% at
 batch 128). With --full, also runs the whole default export end to end in a
 subprocess and compares its wall time with the original project's exporter
 (~300 s for its default 50-epoch run on the 2-core reference machine; goal ≤ 30 s)."""
+
 from __future__ import annotations
 
 import argparse
@@ -24,10 +25,10 @@ sys.path.insert(0, str(REPO))
 import torch  # noqa: E402
 
 from training.config import TrainConfig, available_cores  # noqa: E402
+from training.loop import TrainingData, train  # noqa: E402
 from training.mnist_data import load_mnist  # noqa: E402
 from training.model import MLP  # noqa: E402
 from training.schedule import Snapshot  # noqa: E402
-from training.trainer import TrainingData, train  # noqa: E402
 
 REFERENCE_SECONDS = 300.0  # DFin/Neural-Network-Visualisation's exporter, default run, this machine
 GOAL_SECONDS = 30.0
@@ -44,7 +45,7 @@ def matmul_peak(repeats: int) -> float:
         start = time.perf_counter()
         a @ b
         best = min(best, time.perf_counter() - start)
-    return 2 * MATMUL_SIDE ** 3 / best
+    return 2 * MATMUL_SIDE**3 / best
 
 
 def training_flops_per_image(layer_sizes: list[int]) -> int:
@@ -71,9 +72,19 @@ def full_run(data_dir: Path) -> tuple[float, int]:
     with tempfile.TemporaryDirectory() as folder:
         manifest = Path(folder) / "mlp_weights.json"
         start = time.perf_counter()
-        subprocess.run([sys.executable, str(REPO / "training" / "mlp_train.py"), "--data-dir", str(data_dir),
-                        "--export-path", str(manifest)],
-                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [
+                sys.executable,
+                str(REPO / "training" / "mlp_train.py"),
+                "--data-dir",
+                str(data_dir),
+                "--export-path",
+                str(manifest),
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         seconds = time.perf_counter() - start
         size = manifest.stat().st_size + sum(p.stat().st_size for p in manifest.with_suffix("").iterdir())
     return seconds, size
@@ -103,12 +114,16 @@ def main() -> None:
     print(f"machine: {threads} threads, torch {torch.__version__}")
     print(f"matmul peak ({MATMUL_SIDE}² float32):  {peak / 1e9:8.1f} GFLOP/s")
     print(f"training, batch {config.batch_size}, layers {layer_sizes}, augment {config.augment}:")
-    print(f"  {rate:,.0f} images/s, {flops / 1e9:.1f} GFLOP/s = {flops / peak:.1%} of matmul peak "
-          f"(goal ≥ {GOAL_PEAK_FRACTION:.0%})")
+    print(
+        f"  {rate:,.0f} images/s, {flops / 1e9:.1f} GFLOP/s = {flops / peak:.1%} of matmul peak "
+        f"(goal ≥ {GOAL_PEAK_FRACTION:.0%})"
+    )
     if args.full:
         seconds, size = full_run(args.data_dir)
-        print(f"full default run (50 epochs, all snapshots, metrics, export): {seconds:.1f} s wall "
-              f"(goal ≤ {GOAL_SECONDS:.0f} s), export {size / 1e6:.1f} MB")
+        print(
+            f"full default run (50 epochs, all snapshots, metrics, export): {seconds:.1f} s wall "
+            f"(goal ≤ {GOAL_SECONDS:.0f} s), export {size / 1e6:.1f} MB"
+        )
         print(f"reference exporter: ~{REFERENCE_SECONDS:.0f} s → {REFERENCE_SECONDS / seconds:.1f}× faster")
 
 

@@ -6,6 +6,7 @@ Prints one line per problem (prefixed with NAME) to stderr and exits 1 if
 there is any; exits 0 silently otherwise. Standard library only, so deploy.sh
 needs nothing but python3.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -139,7 +140,9 @@ def export_problems(site: Path) -> list[str]:
         timeline = []
     entries = [(f"timeline[{i}]", entry) for i, entry in enumerate(timeline)]
     entries += [(key, manifest.get(key)) for key in ("probe", "gallery")]
-    return problems + [problem for where, entry in entries for problem in listed_file_problems(where, entry, path.parent)]
+    return problems + [
+        problem for where, entry in entries for problem in listed_file_problems(where, entry, path.parent)
+    ]
 
 
 def symlink_problems(site: Path) -> list[str]:
@@ -155,7 +158,9 @@ def symlink_problems(site: Path) -> list[str]:
 def parse_args(argv: list[str]) -> Config:
     parser = argparse.ArgumentParser(description="Check a staged release of the site before it is published.")
     parser.add_argument("site", type=Path, help="the staged site folder")
-    parser.add_argument("--label", default="site", help="prefix of every problem line (deploy.sh passes the commit-ish)")
+    parser.add_argument(
+        "--label", default="site", help="prefix of every problem line (deploy.sh passes the commit-ish)"
+    )
     args = parser.parse_args(argv)
     return Config(site=args.site, label=args.label)
 

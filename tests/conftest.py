@@ -1,5 +1,6 @@
 """Fixtures shared by every test: the real MNIST files, a real HTTP server on
 127.0.0.1 and a real Chromium driven by Playwright."""
+
 from __future__ import annotations
 
 import functools

@@ -20,5 +20,7 @@ python -m pip install --quiet --disable-pip-version-check -e ".[test]"
 need_debian_package chromium /usr/bin/chromium "the browser tests"
 need_debian_package shellcheck shellcheck "the deploy.sh lint test"
 
+ruff check .
+ruff format --check .
 node --test tests/js/
 python -m pytest "$@"

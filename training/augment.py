@@ -4,6 +4,7 @@ Digits are stored once with a 2-px background border (32×32); a step's batch is
 cut out of its padded rows at that step's offset — one strided copy, no gather, no
 interpolation. All digits of one optimiser step share the step's shift; across the
 run every digit is still seen at many different shifts (a new one each epoch)."""
+
 from __future__ import annotations
 
 import torch
@@ -21,4 +22,4 @@ def draw_shifts(count: int, generator: torch.Generator) -> list[tuple[int, int]]
 def crop(padded_batch: torch.Tensor, offset: tuple[int, int]) -> torch.Tensor:
     """[b, 32, 32] → [b, 784], the digits moved by (2 - row, 2 - column) pixels."""
     row, column = offset
-    return padded_batch[:, row:row + SIDE, column:column + SIDE].reshape(-1, SIDE * SIDE)
+    return padded_batch[:, row : row + SIDE, column : column + SIDE].reshape(-1, SIDE * SIDE)

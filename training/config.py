@@ -1,5 +1,6 @@
 """The run configuration: one dataclass, filled from the command line and validated
 before anything is read or written."""
+
 from __future__ import annotations
 
 import argparse
@@ -55,34 +56,70 @@ def build_parser() -> argparse.ArgumentParser:
         description="Train an MNIST multi-layer perceptron and export its training timeline "
         "(a JSON manifest plus one float16 safetensors file per snapshot).",
     )
-    parser.add_argument("--epochs", type=int, default=defaults.epochs,
-                        help="passes over the 60,000 training images (default %(default)s; "
-                        "the full timeline reaches 50)")
-    parser.add_argument("--hidden-dims", type=int, nargs="*", default=list(defaults.hidden_dims),
-                        metavar="N", help="widths of the hidden layers (default: 128 64)")
-    parser.add_argument("--batch-size", type=int, default=defaults.batch_size,
-                        help="images per optimiser step (default %(default)s)")
-    parser.add_argument("--lr", type=float, default=defaults.lr,
-                        help="peak SGD learning rate, cosine-decayed to 0 over the run (default %(default)s)")
-    parser.add_argument("--momentum", type=float, default=defaults.momentum,
-                        help="Nesterov momentum (default %(default)s)")
-    parser.add_argument("--seed", type=int, default=defaults.seed,
-                        help="seed for initialisation, shuffling, augmentation and the probe set; "
-                        "same seed on CPU gives an identical export (default %(default)s)")
-    parser.add_argument("--device", default=defaults.device,
-                        help="auto (cuda, then mps, then cpu), cpu, cuda or mps (default %(default)s)")
-    parser.add_argument("--threads", type=int, default=defaults.threads,
-                        help="CPU threads for torch; 0 = one per available core (default)")
-    parser.add_argument("--skip-train", action="store_true",
-                        help="export the untrained network only")
-    parser.add_argument("--augment", action=argparse.BooleanOptionalAction, default=defaults.augment,
-                        help="random ±2 px shifts of the training digits (default: on)")
-    parser.add_argument("--data-dir", type=Path, default=defaults.data_dir,
-                        help="folder with the four MNIST IDX files (.gz or raw, or torchvision's "
-                        "MNIST/raw/ inside it); downloaded there when missing (default %(default)s)")
-    parser.add_argument("--export-path", type=Path, default=defaults.export_path,
-                        help="manifest to write; snapshots go to a folder named after its stem "
-                        "(default %(default)s)")
+    parser.add_argument(
+        "--epochs",
+        type=int,
+        default=defaults.epochs,
+        help="passes over the 60,000 training images (default %(default)s; the full timeline reaches 50)",
+    )
+    parser.add_argument(
+        "--hidden-dims",
+        type=int,
+        nargs="*",
+        default=list(defaults.hidden_dims),
+        metavar="N",
+        help="widths of the hidden layers (default: 128 64)",
+    )
+    parser.add_argument(
+        "--batch-size", type=int, default=defaults.batch_size, help="images per optimiser step (default %(default)s)"
+    )
+    parser.add_argument(
+        "--lr",
+        type=float,
+        default=defaults.lr,
+        help="peak SGD learning rate, cosine-decayed to 0 over the run (default %(default)s)",
+    )
+    parser.add_argument(
+        "--momentum", type=float, default=defaults.momentum, help="Nesterov momentum (default %(default)s)"
+    )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=defaults.seed,
+        help="seed for initialisation, shuffling, augmentation and the probe set; "
+        "same seed on CPU gives an identical export (default %(default)s)",
+    )
+    parser.add_argument(
+        "--device",
+        default=defaults.device,
+        help="auto (cuda, then mps, then cpu), cpu, cuda or mps (default %(default)s)",
+    )
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=defaults.threads,
+        help="CPU threads for torch; 0 = one per available core (default)",
+    )
+    parser.add_argument("--skip-train", action="store_true", help="export the untrained network only")
+    parser.add_argument(
+        "--augment",
+        action=argparse.BooleanOptionalAction,
+        default=defaults.augment,
+        help="random ±2 px shifts of the training digits (default: on)",
+    )
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=defaults.data_dir,
+        help="folder with the four MNIST IDX files (.gz or raw, or torchvision's "
+        "MNIST/raw/ inside it); downloaded there when missing (default %(default)s)",
+    )
+    parser.add_argument(
+        "--export-path",
+        type=Path,
+        default=defaults.export_path,
+        help="manifest to write; snapshots go to a folder named after its stem (default %(default)s)",
+    )
     parser.add_argument("--max-images", type=int, default=0, help=argparse.SUPPRESS)
     return parser
 
@@ -121,7 +158,7 @@ def validate(config: TrainConfig) -> None:
         raise ConfigError(f"--lr must be a positive number, got {config.lr}")
     if not 0 <= config.momentum < 1:
         raise ConfigError(f"--momentum must be in [0, 1), got {config.momentum}")
-    if not 0 <= config.seed < 2 ** 31:
+    if not 0 <= config.seed < 2**31:
         raise ConfigError(f"--seed must be between 0 and 2147483647, got {config.seed}")
     if config.threads < 0:
         raise ConfigError(f"--threads must be 0 (automatic) or more, got {config.threads}")

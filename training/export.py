@@ -1,5 +1,6 @@
 """Writing the export: safetensors payloads for snapshots, probe and gallery, the
 manifest, and the atomic swap of manifest + folder into place (docs/export-format.md)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -31,11 +32,14 @@ def snapshot_payload(model16: MLP, projection: Projection, metadata: dict) -> by
 
 def digits_payload(images: np.ndarray, labels: np.ndarray, test_indices: np.ndarray) -> bytes:
     """The probe/gallery layout: raw uint8 pixels, uint8 labels, int32 test-set indices."""
-    return _safetensors({
-        "images": torch.from_numpy(np.ascontiguousarray(images, dtype=np.uint8)),
-        "labels": torch.from_numpy(np.ascontiguousarray(labels, dtype=np.uint8)),
-        "test_indices": torch.from_numpy(np.ascontiguousarray(test_indices, dtype=np.int32)),
-    }, {"count": str(len(labels))})
+    return _safetensors(
+        {
+            "images": torch.from_numpy(np.ascontiguousarray(images, dtype=np.uint8)),
+            "labels": torch.from_numpy(np.ascontiguousarray(labels, dtype=np.uint8)),
+            "test_indices": torch.from_numpy(np.ascontiguousarray(test_indices, dtype=np.int32)),
+        },
+        {"count": str(len(labels))},
+    )
 
 
 def _safetensors(tensors: dict[str, torch.Tensor], metadata: dict) -> bytes:
@@ -43,14 +47,22 @@ def _safetensors(tensors: dict[str, torch.Tensor], metadata: dict) -> bytes:
     whose header order varies from run to run (the export must be byte-identical for a
     seed). Widest dtypes first and a header padded to 8 bytes, as the reference writer
     does, so every tensor is aligned for typed-array views in the browser."""
-    header: dict = {"__metadata__": {"format": FORMAT, "format_version": str(FORMAT_VERSION),
-                                     **{key: str(value) for key, value in metadata.items()}}}
+    header: dict = {
+        "__metadata__": {
+            "format": FORMAT,
+            "format_version": str(FORMAT_VERSION),
+            **{key: str(value) for key, value in metadata.items()},
+        }
+    }
     chunks, offset = [], 0
     for name in sorted(tensors, key=lambda n: (-tensors[n].element_size(), n)):
         tensor = tensors[name].detach().cpu().contiguous()
         data = tensor.numpy().astype(tensor.numpy().dtype.newbyteorder("<"), copy=False).tobytes()
-        header[name] = {"dtype": _DTYPES[tensor.dtype], "shape": list(tensor.shape),
-                        "data_offsets": [offset, offset + len(data)]}
+        header[name] = {
+            "dtype": _DTYPES[tensor.dtype],
+            "shape": list(tensor.shape),
+            "data_offsets": [offset, offset + len(data)],
+        }
         chunks.append(data)
         offset += len(data)
     encoded = json.dumps(header, separators=(",", ":")).encode("utf-8")
@@ -103,7 +115,7 @@ def recover_interrupted(manifest_path: Path) -> None:
     """Finishes or undoes the swap of a run killed mid-swap, then removes temp folders
     of runs that are no longer alive."""
     for temp in sorted(manifest_path.parent.glob(_temp_prefix(manifest_path) + "*")):
-        if not temp.is_dir() or _owner_alive(temp.name[len(_temp_prefix(manifest_path)):]):
+        if not temp.is_dir() or _owner_alive(temp.name[len(_temp_prefix(manifest_path)) :]):
             continue
         new_manifest = temp / manifest_path.name
         if not (temp / manifest_path.stem).exists() and new_manifest.exists():

@@ -4,6 +4,7 @@ can animate between snapshots without flips, and scaled to fit about [-1, 1].
 
 Everything is computed from float16-rounded values so that the page, which only has
 the float16 export, reproduces `coords = (h - mean) @ components.T` exactly."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -26,8 +27,10 @@ class Projection:
 def choose_probe(test_labels: np.ndarray, seed: int) -> np.ndarray:
     """Sorted-by-class test indices, PROBE_PER_CLASS per class, chosen by the seed."""
     rng = np.random.default_rng(seed)
-    picks = [np.sort(rng.choice(np.flatnonzero(test_labels == digit), PROBE_PER_CLASS, replace=False))
-             for digit in range(NUM_CLASSES)]
+    picks = [
+        np.sort(rng.choice(np.flatnonzero(test_labels == digit), PROBE_PER_CLASS, replace=False))
+        for digit in range(NUM_CLASSES)
+    ]
     return np.concatenate(picks).astype(np.int64)
 
 
@@ -64,7 +67,7 @@ def _top2_directions(centred: np.ndarray) -> np.ndarray:
 
 def _sign_convention(raw: np.ndarray) -> np.ndarray:
     """Flip each axis so its longer tail points to +: a reproducible start for the map."""
-    skew = (raw ** 3).sum(axis=0)
+    skew = (raw**3).sum(axis=0)
     return np.where(skew < 0, -1.0, 1.0)
 
 

@@ -1,5 +1,6 @@
 """Assembling the manifest (docs/export-format.md, docs/export.schema.json) and the
 gallery of mistaken digits it refers to."""
+
 from __future__ import annotations
 
 import platform
@@ -11,9 +12,10 @@ import torch
 
 from training import export
 from training.config import TrainConfig
+from training.loop import LossHistory
 from training.mnist_data import Mnist
 from training.model import MLP
-from training.trainer import PIXEL_MEAN, PIXEL_SCALE, PIXEL_STD, LossHistory
+from training.normalisation import PIXEL_MEAN, PIXEL_SCALE, PIXEL_STD
 
 GALLERY_FILE = "gallery.safetensors"
 PROBE_FILE = "probe.safetensors"
@@ -37,9 +39,19 @@ def probe_file(probe_indices: np.ndarray, mnist: Mnist, stem: str) -> tuple[dict
     return {**export.file_entry(stem, PROBE_FILE, payload), "count": len(probe_indices)}, payload
 
 
-def build_manifest(*, config: TrainConfig, model: MLP, device: torch.device, duration: float,
-                   mnist: Mnist, timeline: list[dict], loss_history: LossHistory,
-                   probe: dict, gallery: dict, shortened_note: str | None) -> dict:
+def build_manifest(
+    *,
+    config: TrainConfig,
+    model: MLP,
+    device: torch.device,
+    duration: float,
+    mnist: Mnist,
+    timeline: list[dict],
+    loss_history: LossHistory,
+    probe: dict,
+    gallery: dict,
+    shortened_note: str | None,
+) -> dict:
     hidden_count = len(model.layer_sizes) - 2
     return {
         "format": export.FORMAT,
@@ -59,12 +71,21 @@ def build_manifest(*, config: TrainConfig, model: MLP, device: torch.device, dur
             "seed": config.seed,
             "device": device.type,
             "threads": torch.get_num_threads(),
-            "optimizer": {"name": "sgd", "nesterov": True, "momentum": config.momentum,
-                          "lr_schedule": "cosine", "peak_lr": config.lr},
+            "optimizer": {
+                "name": "sgd",
+                "nesterov": True,
+                "momentum": config.momentum,
+                "lr_schedule": "cosine",
+                "peak_lr": config.lr,
+            },
             "duration_seconds": round(duration, 2),
             "dataset": {"name": "MNIST", "train_size": len(mnist.train_labels), "test_size": len(mnist.test_labels)},
-            "versions": {"python": platform.python_version(), "torch": torch.__version__,
-                         "numpy": np.__version__, "safetensors": safetensors.__version__},
+            "versions": {
+                "python": platform.python_version(),
+                "torch": torch.__version__,
+                "numpy": np.__version__,
+                "safetensors": safetensors.__version__,
+            },
             "completed": shortened_note is None,
             "stopped_early_note": shortened_note,
         },

@@ -1,5 +1,6 @@
 """Test-set metrics at a snapshot: loss, accuracy, per-class accuracy, confusion matrix
 and the most confidently wrong digits (for the page's mistakes gallery)."""
+
 from __future__ import annotations
 
 import torch
@@ -16,7 +17,7 @@ def evaluate(logits: torch.Tensor, labels: torch.Tensor) -> dict:
     loss = F.cross_entropy(logits, labels).item()
     probabilities = torch.softmax(logits.double(), dim=1)
     confidence, predicted = probabilities.max(dim=1)
-    confusion = torch.bincount(labels * NUM_CLASSES + predicted, minlength=NUM_CLASSES ** 2)
+    confusion = torch.bincount(labels * NUM_CLASSES + predicted, minlength=NUM_CLASSES**2)
     confusion = confusion.reshape(NUM_CLASSES, NUM_CLASSES)
     per_class_total = confusion.sum(dim=1)
     per_class = confusion.diagonal().double() / per_class_total.clamp(min=1)

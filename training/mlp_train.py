@@ -4,6 +4,7 @@
     python training/mlp_train.py --export-path exports/mlp_weights.json
 
 Runs from the repository root without installing anything (see README, "Training")."""
+
 from __future__ import annotations
 
 import os
@@ -20,8 +21,8 @@ from rich.console import Console
 from training.config import ConfigError, available_cores, fail, parse_config
 from training.mnist_data import MIRRORS, DataError, load_mnist
 from training.model import resolve_device
-from training.pipeline import run
 from training.progress import describe_path, human_bytes, print_summary
+from training.run import run
 
 MIRRORS_VARIABLE = "MNIST_MIRRORS"  # space-separated base URLs replacing the public mirrors
 
@@ -45,13 +46,16 @@ def main(argv: list[str] | None = None) -> int:
     if result.shortened_note:
         console.print(f"[yellow]{result.shortened_note}")
     final = result.manifest["timeline"][-1]
-    print_summary(Console(), [
-        ("test accuracy", f"{final['metrics']['test_accuracy']:.2%} ({final['label']})"),
-        ("snapshots", str(len(result.timeline))),
-        ("duration", f"{time.perf_counter() - started:.1f} s on {device.type}, {torch.get_num_threads()} threads"),
-        ("export size", human_bytes(result.export_bytes)),
-        ("manifest", describe_path(config.export_path)),
-    ])
+    print_summary(
+        Console(),
+        [
+            ("test accuracy", f"{final['metrics']['test_accuracy']:.2%} ({final['label']})"),
+            ("snapshots", str(len(result.timeline))),
+            ("duration", f"{time.perf_counter() - started:.1f} s on {device.type}, {torch.get_num_threads()} threads"),
+            ("export size", human_bytes(result.export_bytes)),
+            ("manifest", describe_path(config.export_path)),
+        ],
+    )
     return 0
 
 

@@ -1,6 +1,7 @@
 """MNIST's four IDX files: find them (flat folder or torchvision's MNIST/raw/), download
 missing ones from the public mirrors with MD5 verification, parse them with numpy after
 checking every header, and refuse anything corrupt with an error naming the file."""
+
 from __future__ import annotations
 
 import gzip
@@ -32,14 +33,30 @@ class IdxFile:
 
 
 FILES = {
-    "train_images": IdxFile("train-images-idx3-ubyte", 2051, (60000, 28, 28),
-                            "f68b3c2dcbeaaa9fbdd348bbdeb94873", "6bbc9ace898e44ae57da46a324031adb"),
-    "train_labels": IdxFile("train-labels-idx1-ubyte", 2049, (60000,),
-                            "d53e105ee54ea40749a09fcbcd1e9432", "a25bea736e30d166cdddb491f175f624"),
-    "test_images": IdxFile("t10k-images-idx3-ubyte", 2051, (10000, 28, 28),
-                           "9fb629c4189551a2d022fa330f9573f3", "2646ac647ad5339dbf082846283269ea"),
-    "test_labels": IdxFile("t10k-labels-idx1-ubyte", 2049, (10000,),
-                           "ec29112dd5afa0611ce80d1b7f02629c", "27ae3e4e09519cfbb04c329615203637"),
+    "train_images": IdxFile(
+        "train-images-idx3-ubyte",
+        2051,
+        (60000, 28, 28),
+        "f68b3c2dcbeaaa9fbdd348bbdeb94873",
+        "6bbc9ace898e44ae57da46a324031adb",
+    ),
+    "train_labels": IdxFile(
+        "train-labels-idx1-ubyte",
+        2049,
+        (60000,),
+        "d53e105ee54ea40749a09fcbcd1e9432",
+        "a25bea736e30d166cdddb491f175f624",
+    ),
+    "test_images": IdxFile(
+        "t10k-images-idx3-ubyte",
+        2051,
+        (10000, 28, 28),
+        "9fb629c4189551a2d022fa330f9573f3",
+        "2646ac647ad5339dbf082846283269ea",
+    ),
+    "test_labels": IdxFile(
+        "t10k-labels-idx1-ubyte", 2049, (10000,), "ec29112dd5afa0611ce80d1b7f02629c", "27ae3e4e09519cfbb04c329615203637"
+    ),
 }
 
 
@@ -69,8 +86,7 @@ def read_idx_bytes(path: Path) -> bytes:
         raise DataError(f"{path}: truncated or corrupted gzip file ({error})") from error
 
 
-def parse_idx(data: bytes, source: Path, magic: int | None = None,
-              shape: tuple[int, ...] | None = None) -> np.ndarray:
+def parse_idx(data: bytes, source: Path, magic: int | None = None, shape: tuple[int, ...] | None = None) -> np.ndarray:
     """An IDX uint8 array from its bytes; `magic`/`shape`, when given, must match exactly."""
     if len(data) < 4 or data[0] != 0 or data[1] != 0:
         raise DataError(f"{source}: not an IDX file (bad magic number)")
@@ -83,7 +99,7 @@ def parse_idx(data: bytes, source: Path, magic: int | None = None,
     header_size = 4 + 4 * ndim
     if len(data) < header_size:
         raise DataError(f"{source}: truncated IDX header ({len(data)} bytes)")
-    dims = tuple(int.from_bytes(data[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim))
+    dims = tuple(int.from_bytes(data[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim))
     if shape is not None and dims != shape:
         raise DataError(f"{source}: wrong shape {list(dims)}, expected {list(shape)}")
     expected = header_size + int(np.prod(dims, dtype=np.int64))

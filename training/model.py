@@ -1,4 +1,5 @@
 """The MLP (784 → hidden… → 10, ReLU) and the device it runs on."""
+
 from __future__ import annotations
 
 import torch

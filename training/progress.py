@@ -1,5 +1,6 @@
 """What the person running the script sees: a rich progress bar while training and a
 summary table at the end (both on stderr/stdout through one rich console)."""
+
 from __future__ import annotations
 
 import time
@@ -27,10 +28,11 @@ class TrainingProgress:
             console=console,
             transient=False,
         )
-        self._task = self._progress.add_task("train", total=max(total_images, 1), epoch=0,
-                                             epochs=self.total_epochs, rate=0.0, loss=float("nan"))
+        self._task = self._progress.add_task(
+            "train", total=max(total_images, 1), epoch=0, epochs=self.total_epochs, rate=0.0, loss=float("nan")
+        )
 
-    def __enter__(self) -> "TrainingProgress":
+    def __enter__(self) -> TrainingProgress:
         self._progress.start()
         return self
 
@@ -39,8 +41,13 @@ class TrainingProgress:
 
     def update(self, images_seen: int, loss: float) -> None:
         elapsed = max(time.perf_counter() - self._start, 1e-9)
-        self._progress.update(self._task, completed=images_seen, rate=images_seen / elapsed, loss=loss,
-                              epoch=min(self.total_epochs, images_seen // self.train_size + 1))
+        self._progress.update(
+            self._task,
+            completed=images_seen,
+            rate=images_seen / elapsed,
+            loss=loss,
+            epoch=min(self.total_epochs, images_seen // self.train_size + 1),
+        )
 
 
 def print_summary(console: Console, rows: list[tuple[str, str]]) -> None:

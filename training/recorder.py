@@ -1,6 +1,7 @@
 """Recording the timeline: at each snapshot, the float16-rounded network is evaluated on
 the test set, projected onto the latent map and serialised, so training only keeps the
 small payloads in memory until the export is written."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -41,18 +42,28 @@ class TimelineRecorder:
         self._previous_coords = projection.coords
         index = len(self.entries)
         epoch = snapshot.images_seen / self.train_size
-        payload = export.snapshot_payload(model16, projection, {
-            "id": snapshot.id, "index": index, "images_seen": snapshot.images_seen, "step": step, "epoch": epoch,
-        })
+        payload = export.snapshot_payload(
+            model16,
+            projection,
+            {
+                "id": snapshot.id,
+                "index": index,
+                "images_seen": snapshot.images_seen,
+                "step": step,
+                "epoch": epoch,
+            },
+        )
         name = f"{index:03d}_{snapshot.id}.safetensors"
         self.files[name] = payload
-        self.entries.append({
-            "index": index, "id": snapshot.id, "label": snapshot.label,
-            "images_seen": snapshot.images_seen, "step": step, "epoch": epoch,
-            **export.file_entry(self.stem, name, payload),
-            "metrics": metrics,
-        })
-
-    @property
-    def final_accuracy(self) -> float:
-        return self.entries[-1]["metrics"]["test_accuracy"]
+        self.entries.append(
+            {
+                "index": index,
+                "id": snapshot.id,
+                "label": snapshot.label,
+                "images_seen": snapshot.images_seen,
+                "step": step,
+                "epoch": epoch,
+                **export.file_entry(self.stem, name, payload),
+                "metrics": metrics,
+            }
+        )

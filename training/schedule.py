@@ -1,11 +1,12 @@
 """The training timeline: which image counts get a snapshot, and how to cut the
 shuffled data into optimiser steps so that every snapshot lands exactly on its count
 (a batch that straddles a target is split there, so no two snapshots are identical)."""
+
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 EARLY_TARGETS = (50, 120, 250, 500, 1000, 2000, 3500, 5800, 8700, 13000, 19500, 28500, 40000)
 EPOCH_TARGETS = (1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 14, 16, 18, 20, 23, 26, 30, 34, 38, 42, 46, 50)

@@ -1,12 +1,12 @@
 """Fixtures for the deploy.sh tests: every test runs the real deploy.sh inside
 its own clone of a small generated site repository (see deploy_site.py)."""
+
 from __future__ import annotations
 
 import subprocess
 from pathlib import Path
 
 import pytest
-
 from deploy_repo import SiteRepo
 from deploy_site import Release, build_template
 

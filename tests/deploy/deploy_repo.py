@@ -1,5 +1,6 @@
 """A clone of the generated site repository, with helpers to run deploy.sh in
 it and to compare what it published against the commits."""
+
 from __future__ import annotations
 
 import hashlib
@@ -9,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from deploy_site import Release, git
+
 # What a release may hold at its top level, written independently of deploy.sh's own list.
 SITE_TOP_LEVEL = {"index.html", "assets", "exports", "favicon.ico", "favicon.svg", "LICENSE"}
 
@@ -46,7 +48,9 @@ class SiteRepo:
         return self.releases_dir / "current"
 
     def deploy(self, *args: str, env: dict | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
-        return subprocess.run(["./deploy.sh", *args], cwd=self.path, env=env, capture_output=True, text=True, timeout=timeout)
+        return subprocess.run(
+            ["./deploy.sh", *args], cwd=self.path, env=env, capture_output=True, text=True, timeout=timeout
+        )
 
     def deploy_ok(self, *args: str) -> subprocess.CompletedProcess:
         result = self.deploy(*args)
@@ -55,7 +59,9 @@ class SiteRepo:
 
     def start(self, *args: str, log: Path) -> subprocess.Popen:
         with log.open("w") as stream:
-            return subprocess.Popen(["./deploy.sh", *args], cwd=self.path, stdout=stream, stderr=subprocess.STDOUT, text=True)
+            return subprocess.Popen(
+                ["./deploy.sh", *args], cwd=self.path, stdout=stream, stderr=subprocess.STDOUT, text=True
+            )
 
     def current_release(self) -> str | None:
         return os.readlink(self.current).split("/")[-1] if self.current.is_symlink() else None

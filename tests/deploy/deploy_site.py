@@ -9,6 +9,7 @@ manifest's `created_utc` is that marker: a client can tell which release any
 response came from. Tags `broken-*` are commits on top of `site-c` whose site
 fails one validation check each (see BROKEN_VARIANTS).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -17,9 +18,9 @@ import os
 import random
 import shutil
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 REPO = Path(__file__).resolve().parents[2]
 # deploy.sh and the files it runs, as the tests install them into a repository.
@@ -63,7 +64,7 @@ def _write(path: Path, data: bytes | str) -> None:
 def _index_html(marker: str, with_favicon: bool, imports: dict[str, str]) -> str:
     favicon = '  <link rel="icon" href="favicon.svg">\n' if with_favicon else ""
     return (
-        "<!doctype html>\n<html lang=\"en\">\n<head>\n  <meta charset=\"utf-8\">\n"
+        '<!doctype html>\n<html lang="en">\n<head>\n  <meta charset="utf-8">\n'
         f"  <title>deploy test site</title>\n{favicon}"
         '  <link rel="stylesheet" href="assets/css/page.css">\n'
         f'  <script type="importmap">\n{json.dumps({"imports": imports}, indent=2)}\n  </script>\n'
@@ -83,8 +84,12 @@ def _manifest(exports: Path, marker: str, rng: random.Random) -> dict:
     for index, snapshot_id in enumerate(SNAPSHOT_IDS):
         images_seen = [0, 50, 60000][index]
         entry = {
-            "index": index, "id": snapshot_id, "label": snapshot_id,
-            "images_seen": images_seen, "step": images_seen // 128, "epoch": images_seen / 60000,
+            "index": index,
+            "id": snapshot_id,
+            "label": snapshot_id,
+            "images_seen": images_seen,
+            "step": images_seen // 128,
+            "epoch": images_seen / 60000,
         }
         entry |= _file_entry(exports, f"mlp_weights/{index:03d}_{snapshot_id}.safetensors", marker, rng)
         entry["metrics"] = {"test_loss": 2.3 - index, "test_accuracy": 0.1 + 0.4 * index, "mistakes": []}
@@ -100,7 +105,9 @@ def _manifest(exports: Path, marker: str, rng: random.Random) -> dict:
     }
 
 
-def write_release(root: Path, release: Release, rng: random.Random, imports: dict[str, str], with_favicon: bool) -> None:
+def write_release(
+    root: Path, release: Release, rng: random.Random, imports: dict[str, str], with_favicon: bool
+) -> None:
     """Writes the site files of one release into the work tree (decoys are written once, elsewhere)."""
     shutil.rmtree(root / "exports", ignore_errors=True)
     release.manifest = _manifest(root / "exports", release.marker, rng)
@@ -108,8 +115,12 @@ def write_release(root: Path, release: Release, rng: random.Random, imports: dic
     release.index_html = _index_html(release.marker, with_favicon, imports).encode()
     _write(root / "index.html", release.index_html)
     _write(root / "assets/css/page.css", f"/* {release.marker} */ body {{ margin: 0; }}\n")
-    _write(root / "assets/vendor/three.module.js", f"// vendored three, {release.marker}\nexport const REVISION = '1';\n")
-    _write(root / "assets/js/main.js", f"import {{ REVISION }} from 'three';\nconsole.log('{release.marker}', REVISION);\n")
+    _write(
+        root / "assets/vendor/three.module.js", f"// vendored three, {release.marker}\nexport const REVISION = '1';\n"
+    )
+    _write(
+        root / "assets/js/main.js", f"import {{ REVISION }} from 'three';\nconsole.log('{release.marker}', REVISION);\n"
+    )
     favicon = root / "favicon.svg"
     if with_favicon:
         _write(favicon, "<svg xmlns='http://www.w3.org/2000/svg'/>\n")
@@ -119,9 +130,19 @@ def write_release(root: Path, release: Release, rng: random.Random, imports: dic
 
 def _write_decoys(root: Path) -> None:
     """Files a commit holds that must never be published."""
-    for path in ("tests/test_page.py", "training/mlp_train.py", "docs/notes.md", "benchmarks/bench.py",
-                 "README.md", "package.json", "package-lock.json", "node_modules/three/index.js",
-                 "data/raw.bin", ".venv/bin/activate", "exports_backup/x.json"):
+    for path in (
+        "tests/test_page.py",
+        "training/mlp_train.py",
+        "docs/notes.md",
+        "benchmarks/bench.py",
+        "README.md",
+        "package.json",
+        "package-lock.json",
+        "node_modules/three/index.js",
+        "data/raw.bin",
+        ".venv/bin/activate",
+        "exports_backup/x.json",
+    ):
         _write(root / path, f"decoy {path}\n")
     _write(root / ".gitignore", "node_modules/\n.venv/\ndata/\nreleases/*\n")
     _write(root / "LICENSE", "MIT\n")
@@ -153,7 +174,9 @@ def _edit_manifest(root: Path, edit: Callable[[dict], None]) -> None:
 
 def _point_importmap_at_cdn(root: Path) -> None:
     index = root / "index.html"
-    index.write_text(index.read_text().replace("./assets/vendor/three.module.js", "https://unpkg.com/three/build/three.module.js"))
+    index.write_text(
+        index.read_text().replace("./assets/vendor/three.module.js", "https://unpkg.com/three/build/three.module.js")
+    )
 
 
 def _add_symlink(root: Path) -> None:
@@ -164,22 +187,36 @@ def _add_symlink(root: Path) -> None:
 BROKEN_VARIANTS: dict[str, tuple[Callable[[Path], None], str]] = {
     "sha256": (_corrupt_snapshot_bytes, "001_img50.safetensors does not match the manifest's sha256"),
     "size": (_truncate_snapshot, "timeline[2] file mlp_weights/002_ep1.safetensors has 1000 bytes, the manifest says"),
-    "missing-snapshot": (lambda root: (root / "exports/mlp_weights/000_init.safetensors").unlink(),
-                         "timeline[0] file mlp_weights/000_init.safetensors is missing"),
-    "missing-gallery": (lambda root: (root / "exports/mlp_weights/gallery.safetensors").unlink(),
-                        "gallery file mlp_weights/gallery.safetensors is missing"),
+    "missing-snapshot": (
+        lambda root: (root / "exports/mlp_weights/000_init.safetensors").unlink(),
+        "timeline[0] file mlp_weights/000_init.safetensors is missing",
+    ),
+    "missing-gallery": (
+        lambda root: (root / "exports/mlp_weights/gallery.safetensors").unlink(),
+        "gallery file mlp_weights/gallery.safetensors is missing",
+    ),
     "no-manifest": (lambda root: (root / MANIFEST).unlink(), "exports/mlp_weights.json is missing"),
-    "bad-json": (lambda root: (root / MANIFEST).write_text('{"format": "mnist-mlp-timeline", '),
-                 "exports/mlp_weights.json is not valid JSON"),
-    "wrong-format": (lambda root: _edit_manifest(root, lambda m: m.update(format="something-else")),
-                     "format is not mnist-mlp-timeline"),
-    "empty-timeline": (lambda root: _edit_manifest(root, lambda m: m.update(timeline=[])),
-                       "timeline must be a non-empty list"),
-    "escaping-path": (lambda root: _edit_manifest(root, lambda m: m["probe"].update(file="../../deploy.sh")),
-                      "probe file ../../deploy.sh must stay inside the manifest's folder"),
+    "bad-json": (
+        lambda root: (root / MANIFEST).write_text('{"format": "mnist-mlp-timeline", '),
+        "exports/mlp_weights.json is not valid JSON",
+    ),
+    "wrong-format": (
+        lambda root: _edit_manifest(root, lambda m: m.update(format="something-else")),
+        "format is not mnist-mlp-timeline",
+    ),
+    "empty-timeline": (
+        lambda root: _edit_manifest(root, lambda m: m.update(timeline=[])),
+        "timeline must be a non-empty list",
+    ),
+    "escaping-path": (
+        lambda root: _edit_manifest(root, lambda m: m["probe"].update(file="../../deploy.sh")),
+        "probe file ../../deploy.sh must stay inside the manifest's folder",
+    ),
     "no-index": (lambda root: (root / "index.html").unlink(), "index.html is missing"),
-    "missing-module": (lambda root: (root / "assets/vendor/three.module.js").unlink(),
-                       "importmap imports 'three' -> ./assets/vendor/three.module.js is missing"),
+    "missing-module": (
+        lambda root: (root / "assets/vendor/three.module.js").unlink(),
+        "importmap imports 'three' -> ./assets/vendor/three.module.js is missing",
+    ),
     "missing-script": (lambda root: (root / "assets/js/main.js").unlink(), "<script src> assets/js/main.js is missing"),
     "cdn-module": (_point_importmap_at_cdn, "is loaded from the network"),
     "symlink": (_add_symlink, "assets/js/readme.js is a symlink"),
@@ -199,7 +236,9 @@ def build_template(root: Path) -> dict[str, Release]:
     write_release(root, releases["site-a"], rng, base_imports, with_favicon=True)
     _commit(root, "site a: first page", "site-a")
 
-    write_release(root, releases["site-b"], rng, base_imports | {"timeline": "./assets/js/timeline.js"}, with_favicon=True)
+    write_release(
+        root, releases["site-b"], rng, base_imports | {"timeline": "./assets/js/timeline.js"}, with_favicon=True
+    )
     _write(root / "assets/js/timeline.js", "export const steps = 3;\n")
     (root / "LICENSE").unlink()
     _commit(root, "site b: timeline module, no licence", "site-b")

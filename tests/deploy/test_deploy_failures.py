@@ -1,11 +1,11 @@
 """Every failure exits non-zero with a clear message and changes nothing."""
+
 from __future__ import annotations
 
 import os
 import subprocess
 
 import pytest
-
 from deploy_site import BROKEN_VARIANTS, install_deploy_tool
 
 
@@ -29,7 +29,10 @@ def test_broken_site_fails_validation_and_leaves_current_untouched(published, va
     result = published.deploy(f"broken-{variant}")
 
     assert_failed_cleanly(published, result, BROKEN_VARIANTS[variant][1], before)
-    assert f"broken-{variant} ({published.rev(f'broken-{variant}')[:12]}) failed validation; releases/current untouched" in result.stderr
+    assert (
+        f"broken-{variant} ({published.rev(f'broken-{variant}')[:12]}) failed validation; releases/current untouched"
+        in result.stderr
+    )
 
 
 def test_unknown_commitish_fails_cleanly(published):
@@ -73,8 +76,13 @@ def test_disk_error_while_staging_cleans_up(published):
     # RLIMIT_FSIZE makes every write past 64 KiB fail, as a full disk would (snapshots are ~190 KiB).
     before = published.state()
 
-    result = subprocess.run(["bash", "-c", "ulimit -f 64 && exec ./deploy.sh site-b"], cwd=published.path,
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        ["bash", "-c", "ulimit -f 64 && exec ./deploy.sh site-b"],
+        cwd=published.path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
     assert_failed_cleanly(published, result, "could not export", before)
     assert "disk full or not writable?" in result.stderr

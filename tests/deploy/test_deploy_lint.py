@@ -1,11 +1,11 @@
 """deploy.sh stays shellcheck-clean (tests/run.sh installs shellcheck, so CI never skips this)."""
+
 from __future__ import annotations
 
 import shutil
 import subprocess
 
 import pytest
-
 from deploy_site import REPO
 
 DEPLOY_SCRIPT = REPO / "deploy.sh"

@@ -1,4 +1,5 @@
 """The flock on releases/.deploy.lock serialises deploys; a waiter gives up with a clear message."""
+
 from __future__ import annotations
 
 import fcntl

@@ -1,4 +1,5 @@
 """deploy.sh publishes exactly the allowlisted files of the commit asked for."""
+
 from __future__ import annotations
 
 import os
@@ -30,8 +31,23 @@ def test_decoys_in_the_commit_never_ship(site):
     names = {path.relative_to(site.current).as_posix() for path in site.current.rglob("*")}
     committed = set(site.commit_site("site-a")) | {".commit"}
     assert {name for name in names if (site.current / name).is_file()} == committed
-    for decoy in ("tests", "training", "docs", "benchmarks", "node_modules", "data", ".venv", ".git",
-                  "package.json", "package-lock.json", "README.md", "deploy.sh", "scripts", ".gitignore", "exports_backup"):
+    for decoy in (
+        "tests",
+        "training",
+        "docs",
+        "benchmarks",
+        "node_modules",
+        "data",
+        ".venv",
+        ".git",
+        "package.json",
+        "package-lock.json",
+        "README.md",
+        "deploy.sh",
+        "scripts",
+        ".gitignore",
+        "exports_backup",
+    ):
         assert decoy not in names, f"{decoy} was published"
     assert {"LICENSE", "favicon.svg"} <= names, "the optional site files of site-a ship"
 

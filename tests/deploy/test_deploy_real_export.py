@@ -1,4 +1,5 @@
 """Deploys a clone of this repository's own HEAD, once HEAD holds the default export."""
+
 from __future__ import annotations
 
 import hashlib
@@ -6,14 +7,17 @@ import json
 import subprocess
 
 import pytest
-
 from deploy_repo import SiteRepo
 from deploy_site import REPO, install_deploy_tool
 
 
 def test_real_head_deploys_and_its_export_checks_out(tmp_path):
-    has_export = subprocess.run(["git", "-C", str(REPO), "cat-file", "-e", "HEAD:exports/mlp_weights.json"],
-                                capture_output=True).returncode == 0
+    has_export = (
+        subprocess.run(
+            ["git", "-C", str(REPO), "cat-file", "-e", "HEAD:exports/mlp_weights.json"], capture_output=True
+        ).returncode
+        == 0
+    )
     if not has_export:
         pytest.skip("the repository's HEAD has no exports/mlp_weights.json yet: nothing real to deploy")
     clone = tmp_path / "clone"

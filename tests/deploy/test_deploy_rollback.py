@@ -1,4 +1,5 @@
 """--rollback switches back to an earlier release byte for byte; --keep prunes old ones."""
+
 from __future__ import annotations
 
 from deploy_repo import file_hashes

@@ -7,6 +7,7 @@ its own release lists.
 http.server keeps the relative path `releases/current` and joins each request
 path onto it, so every request resolves the symlink anew: a running server
 follows each switch (the test asserts it saw several releases)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -94,7 +95,10 @@ def start_server(site) -> tuple[subprocess.Popen, int]:
     """`python -m http.server --directory releases/current` on a free port chosen by the kernel."""
     server = subprocess.Popen(
         [sys.executable, "-u", "-m", "http.server", "--bind", "127.0.0.1", "--directory", "releases/current", "0"],
-        cwd=site.path, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        cwd=site.path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
     )
     banner = server.stdout.readline()  # "Serving HTTP on 127.0.0.1 port 40123 (http://127.0.0.1:40123/) ..."
     port = re.search(r"port (\d+)", banner)
@@ -143,9 +147,11 @@ def test_clients_never_see_a_broken_or_mixed_release_while_deploying(site):
         server.wait(timeout=10)
     elapsed = time.monotonic() - started
 
-    print(f"\nsoak: {OPERATIONS} operations ({operations.count('--rollback')} rollbacks) in {elapsed:.1f}s, "
-          f"{report.requests} requests, {len(report.failures)} failures, "
-          f"{report.switched_mid_page} files served by a release switched in after their manifest")
+    print(
+        f"\nsoak: {OPERATIONS} operations ({operations.count('--rollback')} rollbacks) in {elapsed:.1f}s, "
+        f"{report.requests} requests, {len(report.failures)} failures, "
+        f"{report.switched_mid_page} files served by a release switched in after their manifest"
+    )
     assert not client.is_alive()
     assert operations.count("--rollback") >= 5 and operations.count("--keep") >= 5, operations
     assert report.requests > 0

@@ -1,5 +1,6 @@
 """Helpers for the insight views' browser tests on the real page: canvas statistics
 counted in the browser, tabs, the digit the page is showing, and control overlaps."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -26,7 +27,9 @@ def show_tab(page, label: str) -> None:
 def canvas_stats(page, selector: str, background: tuple[int, int, int] = (0, 0, 0)) -> dict:
     """Counted in the browser (a canvas is ~400k numbers): pixels clearly unlike the view's
     background, pixels with any opacity, and a checksum that changes when the drawing does."""
-    return page.eval_on_selector(selector, """(canvas, [r, g, b]) => {
+    return page.eval_on_selector(
+        selector,
+        """(canvas, [r, g, b]) => {
         const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
         const stats = { inked: 0, opaque: 0, checksum: 0 };
         for (let i = 0; i < data.length; i += 4) {
@@ -35,20 +38,30 @@ def canvas_stats(page, selector: str, background: tuple[int, int, int] = (0, 0, 
             stats.checksum = (stats.checksum * 31 + data[i] + 7 * data[i + 1] + 13 * data[i + 2]) % 1000000007;
         }
         return stats;
-    }""", list(background))
+    }""",
+        list(background),
+    )
 
 
 def shown_digit(page) -> np.ndarray:
     """The 28×28 input the network is fed, read back from the page's #preview canvas (0..255)."""
-    return np.array(page.eval_on_selector("#preview", """(canvas) => {
+    return np.array(
+        page.eval_on_selector(
+            "#preview",
+            """(canvas) => {
         const data = canvas.getContext('2d').getImageData(0, 0, 28, 28).data;
         return Array.from({ length: 784 }, (_, i) => data[4 * i]);
-    }"""), dtype=np.uint8).reshape(28, 28)
+    }""",
+        ),
+        dtype=np.uint8,
+    ).reshape(28, 28)
 
 
 def coloured_dot(page) -> dict:
     """A pixel of a class-coloured dot on the latent map, away from the edges, in CSS px."""
-    return page.eval_on_selector(".ins-latent-canvas", """(canvas) => {
+    return page.eval_on_selector(
+        ".ins-latent-canvas",
+        """(canvas) => {
         const ratio = canvas.width / canvas.clientWidth;
         const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
         const centre = canvas.width / 2;
@@ -61,7 +74,8 @@ def coloured_dot(page) -> dict:
             if (!best || distance < best.distance) best = { x: x / ratio, y: y / ratio, distance };
         }
         return best;
-    }""")
+    }""",
+    )
 
 
 def overlapping_controls(page) -> list[str]:

@@ -2,6 +2,7 @@
 #draw-pad with the mouse, an independent NumPy version of the page's
 preprocessing, PNG statistics computed by the browser, and copies of the
 page + export to break."""
+
 from __future__ import annotations
 
 import base64
@@ -22,7 +23,7 @@ def read_idx(path: Path) -> np.ndarray:
         path = path.with_suffix("") if path.suffix == ".gz" else path.with_name(path.name + ".gz")
     raw = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
     dims = raw[3]
-    shape = tuple(int.from_bytes(raw[4 + 4 * i: 8 + 4 * i], "big") for i in range(dims))
+    shape = tuple(int.from_bytes(raw[4 + 4 * i : 8 + 4 * i], "big") for i in range(dims))
     return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
 
 
@@ -53,7 +54,9 @@ def open_page(page, url: str, *, ready: bool = True) -> None:
 
 
 def set_range(page, selector: str, value: int) -> None:
-    page.eval_on_selector(selector, "(el, v) => { el.value = String(v); el.dispatchEvent(new Event('input', {bubbles: true})); }", value)
+    page.eval_on_selector(
+        selector, "(el, v) => { el.value = String(v); el.dispatchEvent(new Event('input', {bubbles: true})); }", value
+    )
 
 
 def draw_digit(page, image: np.ndarray, *, ink_from: int = 96) -> None:
@@ -88,17 +91,21 @@ def wait_for_prediction(page) -> str:
 
 def canvas_pixels(page, selector: str) -> np.ndarray:
     """A canvas's pixels (RGBA uint8, rows × columns × 4) through getImageData."""
-    data = page.eval_on_selector(selector, """(canvas) => {
+    data = page.eval_on_selector(
+        selector,
+        """(canvas) => {
         const image = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
         return { width: image.width, height: image.height, bytes: Array.from(image.data) };
-    }""")
+    }""",
+    )
     return np.array(data["bytes"], dtype=np.uint8).reshape(data["height"], data["width"], 4)
 
 
 def png_colour_stats(page, png: bytes) -> dict:
     """Decode a PNG (a screenshot) with the browser and count pixels: all, lit (above the dark
     background), bright, warm (orange), cool (blue)."""
-    return page.evaluate("""async (b64) => {
+    return page.evaluate(
+        """async (b64) => {
         const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
         const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
         const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
@@ -114,7 +121,9 @@ def png_colour_stats(page, png: bytes) -> dict:
             if (b > r + 50 && b > g + 10) stats.cool++;
         }
         return stats;
-    }""", base64.b64encode(png).decode())
+    }""",
+        base64.b64encode(png).decode(),
+    )
 
 
 def _axis_weights(first: int, last: int, scale: float, offset: float) -> np.ndarray:
@@ -133,7 +142,7 @@ def mnist_preprocess(ink: np.ndarray, ink_threshold: float = 0.05) -> np.ndarray
     if rows.size == 0:
         return None
     y0, y1, x0, x1 = rows.min(), rows.max(), columns.min(), columns.max()
-    crop = ink[y0:y1 + 1, x0:x1 + 1].astype(np.float64)
+    crop = ink[y0 : y1 + 1, x0 : x1 + 1].astype(np.float64)
     scale = 20 / max(crop.shape)
     mass = crop.sum()
     centre_y = ((np.arange(crop.shape[0]) + 0.5) * crop.sum(axis=1)).sum() / mass

@@ -2,14 +2,23 @@
 same snapshot, drawing, neuron and camera in a fresh browser; bad hash values are
 ignored with a calm notice; ?export= still works; at 768 px the views stack, the pad
 stays finger-sized and no control overlaps another."""
+
 from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from insights_helpers import coloured_dot, overlapping_controls, show_tab, shown_digit, two_frames, visible_box
-from page_helpers import (REPO, draw_digit, first_of_each_class, manifest, mnist_test_set, open_page, set_range,
-                          wait_for_prediction, wait_for_snapshot)
+from page_helpers import (
+    REPO,
+    draw_digit,
+    first_of_each_class,
+    manifest,
+    mnist_test_set,
+    open_page,
+    set_range,
+    wait_for_prediction,
+    wait_for_snapshot,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -28,17 +37,25 @@ def test_a_shared_link_restores_snapshot_drawing_neuron_and_camera(browser, page
     open_page(page, f"{server.url}/#neuron=1.17")
     history = page.evaluate("history.length")
     set_range(page, "#timeline", index)
-    wait_for_snapshot(page, timeline[index]['id'], "#timeline-bar")
+    wait_for_snapshot(page, timeline[index]["id"], "#timeline-bar")
     draw_digit(page, images[first_of_each_class(labels)[4]])
     guess = wait_for_prediction(page)
-    page.wait_for_selector(".ins-latent-canvas[data-probe='loaded']")  # a drawing fetches the probe set soon after its first answer
+    page.wait_for_selector(
+        ".ins-latent-canvas[data-probe='loaded']"
+    )  # a drawing fetches the probe set soon after its first answer
     stage = page.locator("#network").bounding_box()
     page.mouse.move(stage["x"] + stage["width"] * 0.3, stage["y"] + stage["height"] * 0.5)
     page.mouse.down()
     page.mouse.move(stage["x"] + stage["width"] * 0.45, stage["y"] + stage["height"] * 0.4, steps=8)
     page.mouse.up()
     shared = settled_hash(page)
-    for part in (f"snapshot={timeline[index]['id']}", "drawing=8", "camera=", "neuron=1.17", "export=exports/mlp_weights.json"):
+    for part in (
+        f"snapshot={timeline[index]['id']}",
+        "drawing=8",
+        "camera=",
+        "neuron=1.17",
+        "export=exports/mlp_weights.json",
+    ):
         assert part in shared, part
     assert page.evaluate("history.length") == history, "replaceState: no history entry per change"
 
@@ -72,7 +89,9 @@ def test_invalid_hash_values_show_a_calm_notice_and_the_page_works(page, serve):
     notice = page.text_content("#notice-text")
     for word in ("export", "snapshot", "drawing", "camera", "neuron", "colour"):
         assert word in notice, word
-    assert page.get_attribute("#timeline-bar", "data-snapshot") == manifest()["timeline"][-1]["id"], "the default snapshot"
+    assert page.get_attribute("#timeline-bar", "data-snapshot") == manifest()["timeline"][-1]["id"], (
+        "the default snapshot"
+    )
     assert "exports/mlp_weights.json" in page.text_content("#export-name")
     assert not any("example.com" in path for path in server.requests)
     page.click("#digit-1")

@@ -2,12 +2,21 @@
 view renders, follows the timeline, moves it, and loads real MNIST test digits (checked
 against the IDX files) into the pad; the probe set waits for the first prediction and is
 downloaded once for the digit buttons and the latent map together."""
+
 from __future__ import annotations
 
 import numpy as np
 import pytest
-
-from insights_helpers import MAP_BACKGROUND, canvas_stats, coloured_dot, overlapping_controls, show_tab, shown_digit, two_frames, visible_box
+from insights_helpers import (
+    MAP_BACKGROUND,
+    canvas_stats,
+    coloured_dot,
+    overlapping_controls,
+    show_tab,
+    shown_digit,
+    two_frames,
+    visible_box,
+)
 from page_helpers import REPO, manifest, mnist_test_set, open_page, set_range, wait_for_prediction, wait_for_snapshot
 
 pytestmark = pytest.mark.browser
@@ -29,7 +38,9 @@ def test_each_view_renders_and_the_probe_waits_for_the_first_prediction(page, se
     open_page(page, f"{server.url}/#neuron=1.5")
     page.wait_for_selector(f".ins-latent-canvas[data-snapshot='{last}']")
     assert probe_requests(server) == 0, "the 789-kB probe set is not fetched before the first prediction"
-    assert canvas_stats(page, ".ins-latent-canvas", MAP_BACKGROUND)["inked"] > 1000, "the map's shape shows at once, in grey"
+    assert canvas_stats(page, ".ins-latent-canvas", MAP_BACKGROUND)["inked"] > 1000, (
+        "the map's shape shows at once, in grey"
+    )
 
     page.click("#digit-7")
     assert wait_for_prediction(page) == "7"
@@ -76,12 +87,18 @@ def test_scrubbing_changes_the_map_the_curves_cursor_and_the_matrix(page, serve)
         show_tab(page, "Training")
         assert page.get_attribute(".ins-curves-canvas", "data-snapshot") == snapshot_id
         curves = canvas_stats(page, ".ins-curves-canvas")["checksum"]
-        assert page.locator(".ins-curves .ins-readout").text_content().lower().startswith(timeline[index]["label"].lower())
+        assert (
+            page.locator(".ins-curves .ins-readout").text_content().lower().startswith(timeline[index]["label"].lower())
+        )
         show_tab(page, "Confusion")
         assert page.get_attribute(".ins-confusion-canvas", "data-snapshot") == snapshot_id
         matrix = timeline[index]["metrics"]["confusion"]
         right = sum(matrix[i][i] for i in range(10))
-        assert page.locator(".ins-confusion .ins-readout").text_content().startswith(f"{right:,} of {sum(map(sum, matrix)):,}")
+        assert (
+            page.locator(".ins-confusion .ins-readout")
+            .text_content()
+            .startswith(f"{right:,} of {sum(map(sum, matrix)):,}")
+        )
         seen[index] = (latent, curves, canvas_stats(page, ".ins-confusion-canvas")["checksum"])
         show_tab(page, "Latent map")
     for view, values in zip(("latent map", "curves cursor", "confusion matrix"), zip(*seen.values())):
@@ -103,7 +120,7 @@ def test_clicking_the_training_chart_moves_the_timeline(page, serve):
     assert page.input_value("#timeline") == str(index), "the page's own timeline follows"
     page.wait_for_selector(f".ins-curves-canvas[data-snapshot='{chosen}']")
     page.keyboard.press("ArrowRight")
-    wait_for_snapshot(page, timeline[index + 1]['id'], "#timeline-bar")
+    wait_for_snapshot(page, timeline[index + 1]["id"], "#timeline-bar")
     assert page.errors == []
 
 
@@ -126,11 +143,18 @@ def test_a_latent_point_and_a_mistake_thumbnail_load_real_test_digits(page, serv
     np.testing.assert_array_equal(shown_digit(page), images[test_index])
 
     mistake = entry["metrics"]["mistakes"][0]
-    in_cell = [m for m in entry["metrics"]["mistakes"] if (m["label"], m["predicted"]) == (mistake["label"], mistake["predicted"])]
+    in_cell = [
+        m
+        for m in entry["metrics"]["mistakes"]
+        if (m["label"], m["predicted"]) == (mistake["label"], mistake["predicted"])
+    ]
     show_tab(page, "Confusion")
     grid = visible_box(page, ".ins-confusion-canvas")
     cell = (grid["width"] - LABEL_SPACE) / 10
-    page.mouse.click(grid["x"] + LABEL_SPACE + (mistake["predicted"] + 0.5) * cell, grid["y"] + LABEL_SPACE + (mistake["label"] + 0.5) * cell)
+    page.mouse.click(
+        grid["x"] + LABEL_SPACE + (mistake["predicted"] + 0.5) * cell,
+        grid["y"] + LABEL_SPACE + (mistake["label"] + 0.5) * cell,
+    )
     page.wait_for_selector(".ins-thumb")
     assert page.locator(".ins-thumb").count() == len(in_cell)
     page.locator(".ins-thumb").first.click()

@@ -1,6 +1,7 @@
 """Broken exports, served for real from a copy of the site: each problem shows
 a specific #error naming the file, and the page keeps its last good state
 (snapshot, prediction) and keeps working."""
+
 from __future__ import annotations
 
 import hashlib
@@ -9,9 +10,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from safetensors.numpy import load_file, save_file
-
 from page_helpers import copy_site, manifest, open_page, wait_for_prediction, wait_for_snapshot
+from safetensors.numpy import load_file, save_file
 
 pytestmark = pytest.mark.browser
 
@@ -49,7 +49,10 @@ MANIFEST_PROBLEMS = {
     "missing manifest": (None, "exports/nope.json: could not be loaded (HTTP 404"),
     "invalid JSON": ('{"format": "mnist-mlp-timeline", ', "exports/nope.json: not valid JSON"),
     "wrong version": ({**manifest(), "format_version": 2}, "exports/nope.json: unsupported format_version 2"),
-    "layer sizes": ({**manifest(), "model": {**manifest()["model"], "layer_sizes": [784, 128, 64, 9]}}, "exports/nope.json: model.layer_sizes must end with 10"),
+    "layer sizes": (
+        {**manifest(), "model": {**manifest()["model"], "layer_sizes": [784, 128, 64, 9]}},
+        "exports/nope.json: model.layer_sizes must end with 10",
+    ),
 }
 
 
@@ -78,7 +81,10 @@ def test_a_broken_manifest_is_named(page, serve, tmp_path, problem):
 SNAPSHOT_PROBLEMS = {
     "snapshot 404": ("missing", "exports/mlp_weights/broken.safetensors: could not be loaded (HTTP 404"),
     "truncated snapshot": ("truncated", "exports/mlp_weights/broken.safetensors: truncated file"),
-    "shape mismatch": ("shape", 'exports/mlp_weights/broken.safetensors: shape mismatch: "layers.1.weight" is [64,127], the manifest needs [64,128]'),
+    "shape mismatch": (
+        "shape",
+        'exports/mlp_weights/broken.safetensors: shape mismatch: "layers.1.weight" is [64,127], the manifest needs [64,128]',
+    ),
     "NaN weights": ("nan", 'exports/mlp_weights/broken.safetensors: tensor "layers.0.bias" contains NaN'),
 }
 
@@ -109,6 +115,6 @@ def test_a_broken_snapshot_is_named_and_the_last_good_one_stays(page, serve, tmp
         page.screenshot(path=str(artifacts_dir / "page-broken-snapshot.png"))
 
     page.keyboard.press("ArrowRight")  # the next snapshot is fine: the page keeps working
-    wait_for_snapshot(page, data['timeline'][1]['id'])
+    wait_for_snapshot(page, data["timeline"][1]["id"])
     assert page.inner_text("#timeline-status") == ""
     assert [error for error in page.errors if NOT_FOUND_LOG not in error] == []

@@ -1,13 +1,21 @@
 """Drawing on #draw-pad with real mouse strokes: real MNIST test digits traced
 stroke by stroke are recognised, the 28×28 preview is the MNIST preprocessing
 of exactly what was drawn, and the pad's tools (clear, eraser, raw) work."""
+
 from __future__ import annotations
 
 import numpy as np
 import pytest
-
-from page_helpers import (REPO, canvas_pixels, draw_digit, first_of_each_class, mnist_preprocess,
-                          mnist_test_set, open_page, wait_for_prediction)
+from page_helpers import (
+    REPO,
+    canvas_pixels,
+    draw_digit,
+    first_of_each_class,
+    mnist_preprocess,
+    mnist_test_set,
+    open_page,
+    wait_for_prediction,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -50,7 +58,10 @@ def test_preview_is_the_mnist_preprocessing_of_the_drawing(page, serve, mnist_di
     rows, columns = np.nonzero(preview > 0.05)
     assert max(rows.max() - rows.min(), columns.max() - columns.min()) + 1 in (20, 21), "fits 20×20"
     mass = preview.sum()
-    centre = ((np.arange(28)[:, None] + 0.5) * preview).sum() / mass, ((np.arange(28)[None, :] + 0.5) * preview).sum() / mass
+    centre = (
+        ((np.arange(28)[:, None] + 0.5) * preview).sum() / mass,
+        ((np.arange(28)[None, :] + 0.5) * preview).sum() / mass,
+    )
     assert abs(centre[0] - 14) < 0.5 and abs(centre[1] - 14) < 0.5, centre
     assert page.errors == []
 
@@ -72,7 +83,10 @@ def test_clear_eraser_and_raw_view(page, serve, mnist_dir):
     page.check("input[name=input-mode][value=processed]", force=True)
     # Erase everything with the right mouse button: the pad is blank again, no prediction.
     box = page.locator("#draw-pad").bounding_box()
-    page.evaluate("(v) => { const r = document.querySelector('#brush-size'); r.value = v; r.dispatchEvent(new Event('input')); }", 44)
+    page.evaluate(
+        "(v) => { const r = document.querySelector('#brush-size'); r.value = v; r.dispatchEvent(new Event('input')); }",
+        44,
+    )
     for step in range(0, 15):
         y = box["y"] + (step + 0.5) * box["height"] / 15
         page.mouse.move(box["x"] + 1, y)
@@ -109,12 +123,15 @@ def test_fast_touch_strokes_draw_without_scrolling(browser, serve):
         box = page.locator("#draw-pad").bounding_box()
         y = box["y"] + box["height"] / 2
         # One long, fast stroke as two touch points only: the line must still be continuous.
-        page.evaluate("""([x0, x1, y]) => {
+        page.evaluate(
+            """([x0, x1, y]) => {
             const pad = document.querySelector('#draw-pad');
             const fire = (type, x) => pad.dispatchEvent(new PointerEvent(type, { pointerId: 7, pointerType: 'touch', isPrimary: true,
                 clientX: x, clientY: y, button: type === 'pointermove' ? -1 : 0, buttons: type === 'pointerup' ? 0 : 1, bubbles: true, cancelable: true }));
             fire('pointerdown', x0); fire('pointermove', x1); fire('pointerup', x1);
-        }""", [box["x"] + 20, box["x"] + box["width"] - 20, y])
+        }""",
+            [box["x"] + 20, box["x"] + box["width"] - 20, y],
+        )
         wait_for_prediction(page)
         row = pad_ink(page)[140]
         assert (row[25:255] > 0.99).all(), "no gaps along a fast stroke"

@@ -1,10 +1,10 @@
 """The page loads the default export in real Chromium (served by a real HTTP
 server), renders the network with WebGL, lays out its panels without overlap
 at desktop and tablet sizes, and refuses exports from other sites."""
+
 from __future__ import annotations
 
 import pytest
-
 from page_helpers import REPO, manifest, open_page, png_colour_stats, wait_for_prediction
 
 pytestmark = pytest.mark.browser
@@ -23,23 +23,36 @@ VISIBLE_BOX = """(e) => {
 
 
 def panel_boxes(page) -> dict[str, dict]:
-    selectors = {"pad": ".pad-panel", "guess": ".prob-panel", "stage": ".stage", "timeline": ".timeline-bar",
-                 "overview": ".panel:has(#overview)", "settings": ".panel:has(#settings-title)",
-                 "neuron": "#neuron-panel", "insights": "#insights"}
+    selectors = {
+        "pad": ".pad-panel",
+        "guess": ".prob-panel",
+        "stage": ".stage",
+        "timeline": ".timeline-bar",
+        "overview": ".panel:has(#overview)",
+        "settings": ".panel:has(#settings-title)",
+        "neuron": "#neuron-panel",
+        "insights": "#insights",
+    }
     boxes = {name: page.locator(selector).evaluate(VISIBLE_BOX) for name, selector in selectors.items()}
     return {name: box for name, box in boxes.items() if box is not None}
 
 
 def overlaps(a: dict, b: dict) -> bool:
-    return a["x"] < b["x"] + b["width"] - 0.5 and b["x"] < a["x"] + a["width"] - 0.5 and \
-        a["y"] < b["y"] + b["height"] - 0.5 and b["y"] < a["y"] + a["height"] - 0.5
+    return (
+        a["x"] < b["x"] + b["width"] - 0.5
+        and b["x"] < a["x"] + a["width"] - 0.5
+        and a["y"] < b["y"] + b["height"] - 0.5
+        and b["y"] < a["y"] + a["height"] - 0.5
+    )
 
 
 def assert_no_overlap(boxes: dict[str, dict]) -> None:
     names = list(boxes)
     for i, first in enumerate(names):
-        for second in names[i + 1:]:
-            assert not overlaps(boxes[first], boxes[second]), f"{first} {boxes[first]} overlaps {second} {boxes[second]}"
+        for second in names[i + 1 :]:
+            assert not overlaps(boxes[first], boxes[second]), (
+                f"{first} {boxes[first]} overlaps {second} {boxes[second]}"
+            )
 
 
 def test_loads_the_default_export_and_renders_webgl(page, serve, artifacts_dir):
@@ -91,7 +104,9 @@ def test_tablet_layout_stacks_without_overlap(browser, serve, artifacts_dir):
         page.click("#digit-2")
         boxes = panel_boxes(page)
         assert_no_overlap(boxes)
-        assert boxes["pad"]["y"] < boxes["stage"]["y"] < boxes["overview"]["y"], "pad first, then the network, then the panels"
+        assert boxes["pad"]["y"] < boxes["stage"]["y"] < boxes["overview"]["y"], (
+            "pad first, then the network, then the panels"
+        )
         assert boxes["stage"]["height"] >= 0.5 * 1024
         pad = page.locator("#draw-pad").bounding_box()
         assert pad["width"] >= 280

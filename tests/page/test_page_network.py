@@ -1,10 +1,10 @@
 """The 3D view as a person uses it: select a neuron for its details (and clear
 the selection with Escape or a click on empty space), orbit the camera and
 come back with Reset view, and show every connection."""
+
 from __future__ import annotations
 
 import pytest
-
 from page_helpers import REPO, open_page, png_colour_stats, set_range, wait_for_prediction
 
 pytestmark = pytest.mark.browser

@@ -2,13 +2,13 @@
 only the snapshot asked for (plus its prefetched neighbours), updates the
 probabilities and data-snapshot, uses the cache when it can, and a fast drag
 from end to end ends on the right snapshot without disabling the control."""
+
 from __future__ import annotations
 
 import re
 import time
 
 import pytest
-
 from page_helpers import REPO, manifest, open_page, wait_for_prediction, wait_for_snapshot
 
 pytestmark = pytest.mark.browser
@@ -64,7 +64,7 @@ def test_scrubbing_fetches_only_the_new_snapshot_and_updates_the_guess(page, ser
 
     mark = len(server.requests)
     page.keyboard.press("ArrowRight")  # snapshot 1 was prefetched: no download
-    wait_for_snapshot(page, timeline[1]['id'])
+    wait_for_snapshot(page, timeline[1]["id"])
     settle(server)
     assert snapshot_requests(server.requests[mark:]) == [file(2)], "only the next neighbour is prefetched"
     page.screenshot(path=str(artifacts_dir / "page-timeline-early.png"))
@@ -78,7 +78,8 @@ def test_a_fast_drag_end_to_end_shows_the_newest_snapshot(page, serve):
     page.click("#digit-9")
     wait_for_prediction(page)
     # One input event per snapshot, back and forth, as fast as the page takes them.
-    disabled = page.evaluate("""(last) => {
+    disabled = page.evaluate(
+        """(last) => {
         const range = document.querySelector('#timeline');
         let disabled = false;
         for (const index of [...Array(last + 1).keys()].reverse().concat([...Array(last + 1).keys()])) {
@@ -87,9 +88,11 @@ def test_a_fast_drag_end_to_end_shows_the_newest_snapshot(page, serve):
             disabled ||= range.disabled;
         }
         return disabled;
-    }""", len(timeline) - 1)
+    }""",
+        len(timeline) - 1,
+    )
     assert not disabled
-    wait_for_snapshot(page, timeline[-1]['id'])
+    wait_for_snapshot(page, timeline[-1]["id"])
     time.sleep(1.0)  # late answers for earlier positions must not replace it
     assert page.get_attribute("#prediction", "data-snapshot") == timeline[-1]["id"]
     assert page.inner_text("#timeline-status") == ""
@@ -104,7 +107,7 @@ def test_play_steps_through_the_timeline(page, serve):
     page.keyboard.press("Home")
     wait_for_snapshot(page, "init")
     page.click("#play")
-    wait_for_snapshot(page, timeline[2]['id'], timeout=10_000)
+    wait_for_snapshot(page, timeline[2]["id"], timeout=10_000)
     page.click("#play")
     assert page.get_attribute("#play", "aria-pressed") == "false"
     assert page.errors == []

@@ -1,5 +1,6 @@
 """Fixtures for the training tests: the real MNIST arrays, and one short real training
 run shared by every test that only reads its export."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -10,7 +11,7 @@ from train_runs import run_quietly, short_config
 
 from training.config import TrainConfig
 from training.mnist_data import Mnist, load_mnist
-from training.pipeline import RunResult
+from training.run import RunResult
 
 
 @dataclass(frozen=True)

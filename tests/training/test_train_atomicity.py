@@ -1,5 +1,6 @@
 """A failed or killed run never damages the previous export, and leaves no temp folder
 once the next run has started."""
+
 from __future__ import annotations
 
 import json
@@ -12,9 +13,9 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
-from train_runs import run_quietly, short_config
 from train_export_checks import check_export, export_digest
+from train_runs import run_quietly, short_config
+
 from training import export
 
 pytestmark = pytest.mark.slow  # trains on real MNIST
@@ -99,9 +100,26 @@ def killed_run(manifest: Path, mnist_dir: Path, kill_when: str) -> subprocess.Co
         export.os.replace = replace
         main(sys.argv[1:])
     """)
-    return subprocess.run([sys.executable, "-c", script, "--epochs", "1", "--max-images", "1000", "--seed", "5",
-                           "--data-dir", str(mnist_dir), "--export-path", str(manifest)],
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            script,
+            "--epochs",
+            "1",
+            "--max-images",
+            "1000",
+            "--seed",
+            "5",
+            "--data-dir",
+            str(mnist_dir),
+            "--export-path",
+            str(manifest),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def test_sigkill_while_writing_keeps_the_previous_export(previous_export, mnist_dir):

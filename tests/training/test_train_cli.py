@@ -1,5 +1,6 @@
 """The command line: bad arguments (one line, exit 2, nothing written), missing data,
 --help, --skip-train and the shortened-timeline notice."""
+
 from __future__ import annotations
 
 import os
@@ -8,8 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from train_export_checks import check_export
+
 from training.mlp_train import main
 
 REPO = Path(__file__).resolve().parents[2]
@@ -17,8 +18,14 @@ SCRIPT = REPO / "training" / "mlp_train.py"
 
 
 def run_cli(*args: str, cwd: Path = REPO, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(SCRIPT), *args], cwd=cwd, capture_output=True, text=True,
-                          env={**os.environ, **(env or {})}, timeout=300)
+    return subprocess.run(
+        [sys.executable, str(SCRIPT), *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=300,
+    )
 
 
 BAD_ARGUMENTS = [
@@ -68,13 +75,23 @@ def test_unavailable_device_is_a_bad_argument(tmp_path):
 
 
 def test_missing_data_is_one_clear_error(tmp_path):
-    result = run_cli("--data-dir", str(tmp_path / "nowhere"), "--export-path", str(tmp_path / "out" / "m.json"),
-                     env={"MNIST_MIRRORS": "http://127.0.0.1:9/"})
+    result = run_cli(
+        "--data-dir",
+        str(tmp_path / "nowhere"),
+        "--export-path",
+        str(tmp_path / "out" / "m.json"),
+        env={"MNIST_MIRRORS": "http://127.0.0.1:9/"},
+    )
     assert result.returncode == 1
     assert result.stderr.count("\n") == 1
-    for name in ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
-                 "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz", str(tmp_path / "nowhere"),
-                 "http://127.0.0.1:9/"):
+    for name in (
+        "train-images-idx3-ubyte.gz",
+        "train-labels-idx1-ubyte.gz",
+        "t10k-images-idx3-ubyte.gz",
+        "t10k-labels-idx1-ubyte.gz",
+        str(tmp_path / "nowhere"),
+        "http://127.0.0.1:9/",
+    ):
         assert name in result.stderr
     assert not (tmp_path / "out").exists()
 
@@ -82,16 +99,29 @@ def test_missing_data_is_one_clear_error(tmp_path):
 def test_help_lists_every_flag():
     result = run_cli("--help")
     assert result.returncode == 0
-    for flag in ("--epochs", "--hidden-dims", "--batch-size", "--lr", "--seed", "--device", "--skip-train",
-                 "--data-dir", "--export-path", "--augment", "--no-augment", "--threads"):
+    for flag in (
+        "--epochs",
+        "--hidden-dims",
+        "--batch-size",
+        "--lr",
+        "--seed",
+        "--device",
+        "--skip-train",
+        "--data-dir",
+        "--export-path",
+        "--augment",
+        "--no-augment",
+        "--threads",
+    ):
         assert flag in result.stdout
 
 
 @pytest.mark.slow
 def test_skip_train_exports_the_untrained_network(tmp_path, mnist_dir):
     manifest_path = tmp_path / "exports" / "untrained.json"
-    result = run_cli("--skip-train", "--hidden-dims", "32", "--data-dir", str(mnist_dir),
-                     "--export-path", str(manifest_path))
+    result = run_cli(
+        "--skip-train", "--hidden-dims", "32", "--data-dir", str(mnist_dir), "--export-path", str(manifest_path)
+    )
     assert result.returncode == 0, result.stderr
     manifest = check_export(manifest_path)
     assert [entry["id"] for entry in manifest["timeline"]] == ["init"]
@@ -103,9 +133,24 @@ def test_skip_train_exports_the_untrained_network(tmp_path, mnist_dir):
 @pytest.mark.slow
 def test_short_run_from_the_command_line_says_the_timeline_was_shortened(tmp_path, mnist_dir):
     """Run from another folder: the script works without installing the package."""
-    result = run_cli("--epochs", "1", "--max-images", "3000", "--hidden-dims", "16", "8", "4",
-                     "--batch-size", "100", "--no-augment", "--data-dir", str(mnist_dir),
-                     "--export-path", "out/mlp.json", cwd=tmp_path)
+    result = run_cli(
+        "--epochs",
+        "1",
+        "--max-images",
+        "3000",
+        "--hidden-dims",
+        "16",
+        "8",
+        "4",
+        "--batch-size",
+        "100",
+        "--no-augment",
+        "--data-dir",
+        str(mnist_dir),
+        "--export-path",
+        "out/mlp.json",
+        cwd=tmp_path,
+    )
     assert result.returncode == 0, result.stderr
     assert "Timeline shortened" in result.stderr and "3,000 images" in result.stderr
     manifest = check_export(tmp_path / "out" / "mlp.json")

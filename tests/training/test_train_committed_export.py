@@ -1,10 +1,12 @@
 """The committed default export (exports/) is the product's embedded default: it must be
 complete, valid, trained with the default flags, and accurate."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
 from train_export_checks import check_export
+
 from training.config import TrainConfig
 
 REPO = Path(__file__).resolve().parents[2]

@@ -1,13 +1,13 @@
 """Same seed on the CPU ⇒ the same export, byte for byte (apart from run-time fields)."""
+
 from __future__ import annotations
 
 import shutil
 from dataclasses import replace
 
 import pytest
-
-from train_runs import run_quietly
 from train_export_checks import export_digest
+from train_runs import run_quietly
 
 pytestmark = pytest.mark.slow  # trains on real MNIST
 

@@ -1,4 +1,5 @@
 """The export of a short real training run: schema, files, weights, metrics, latent map."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -6,10 +7,10 @@ import pytest
 import torch
 from safetensors.numpy import load_file as load_numpy
 from safetensors.torch import load_file
-
-from train_runs import SHORT_RUN_IMAGES
 from train_export_checks import check_export, snapshot_metadata
-from training.trainer import normalise
+from train_runs import SHORT_RUN_IMAGES
+
+from training.normalisation import normalise
 
 pytestmark = pytest.mark.slow  # trains on real MNIST
 
@@ -17,8 +18,18 @@ pytestmark = pytest.mark.slow  # trains on real MNIST
 def test_export_is_valid_against_the_schema_and_its_files(short_run):
     manifest = check_export(short_run.manifest_path)
     ids = [entry["id"] for entry in manifest["timeline"]]
-    assert ids == ["init", "img50", "img120", "img250", "img500", "img1000", "img2000", "img3500", "img5800",
-                   f"img{SHORT_RUN_IMAGES}"]
+    assert ids == [
+        "init",
+        "img50",
+        "img120",
+        "img250",
+        "img500",
+        "img1000",
+        "img2000",
+        "img3500",
+        "img5800",
+        f"img{SHORT_RUN_IMAGES}",
+    ]
     assert manifest["training"]["config"]["max_images"] == SHORT_RUN_IMAGES
     assert manifest["training"]["completed"] is False
     assert "Timeline shortened" in manifest["training"]["stopped_early_note"]
@@ -31,15 +42,21 @@ def test_final_snapshot_holds_the_trained_weights_within_f16_precision(short_run
     for name, value in short_run.result.model.state_dict().items():
         stored = tensors[name]
         assert stored.dtype == torch.float16 and stored.shape == value.shape
-        torch.testing.assert_close(stored.float(), value, rtol=2 ** -10, atol=2 ** -24)
+        torch.testing.assert_close(stored.float(), value, rtol=2**-10, atol=2**-24)
 
 
 def test_snapshot_metadata_describes_the_snapshot(short_run):
     for entry in short_run.result.manifest["timeline"]:
         metadata = snapshot_metadata(short_run.manifest_path.parent / entry["file"])
-        assert metadata == {"format": "mnist-mlp-timeline", "format_version": "1", "id": entry["id"],
-                            "index": str(entry["index"]), "images_seen": str(entry["images_seen"]),
-                            "step": str(entry["step"]), "epoch": str(entry["epoch"])}
+        assert metadata == {
+            "format": "mnist-mlp-timeline",
+            "format_version": "1",
+            "id": entry["id"],
+            "index": str(entry["index"]),
+            "images_seen": str(entry["images_seen"]),
+            "step": str(entry["step"]),
+            "epoch": str(entry["epoch"]),
+        }
 
 
 def test_every_snapshot_is_distinct(short_run):
@@ -106,8 +123,9 @@ def test_latent_coords_are_reproducible_from_the_stored_f16_values(short_run):
 
 def test_latent_map_does_not_flip_between_consecutive_snapshots(short_run):
     root = short_run.manifest_path.parent
-    coords = [load_numpy(root / e["file"])["latent.coords"].astype(np.float64)
-              for e in short_run.result.manifest["timeline"]]
+    coords = [
+        load_numpy(root / e["file"])["latent.coords"].astype(np.float64) for e in short_run.result.manifest["timeline"]
+    ]
     for index, (before, after) in enumerate(zip(coords, coords[1:]), start=1):
         for axis in range(2):
             correlation = np.corrcoef(before[:, axis], after[:, axis])[0, 1]

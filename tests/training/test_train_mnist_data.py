@@ -1,5 +1,6 @@
 """Reading MNIST: IDX parsing (synthetic and real files), torchvision's layout,
 downloads from a mirror with MD5 verification, and clear errors for bad data."""
+
 from __future__ import annotations
 
 import gzip
@@ -32,14 +33,17 @@ def test_parses_small_synthetic_files(tmp_path, compressed):
     np.testing.assert_array_equal(parse_idx(idx_bytes(labels, 2049), path), labels)
 
 
-@pytest.mark.parametrize(("data", "message"), [
-    (b"\x01\x00\x08\x01" + (3).to_bytes(4, "big") + b"abc", "bad magic"),
-    ((2049).to_bytes(4, "big") + (3).to_bytes(4, "big") + b"ab", "wrong length"),
-    ((2049).to_bytes(4, "big") + (3).to_bytes(4, "big") + b"abcd", "wrong length"),
-    ((2049).to_bytes(4, "big") + b"\x00\x00", "truncated IDX header"),
-    (b"\x00\x00\x0d\x01" + (1).to_bytes(4, "big") + b"abcd", "only unsigned-byte"),
-    (b"", "bad magic"),
-])
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"\x01\x00\x08\x01" + (3).to_bytes(4, "big") + b"abc", "bad magic"),
+        ((2049).to_bytes(4, "big") + (3).to_bytes(4, "big") + b"ab", "wrong length"),
+        ((2049).to_bytes(4, "big") + (3).to_bytes(4, "big") + b"abcd", "wrong length"),
+        ((2049).to_bytes(4, "big") + b"\x00\x00", "truncated IDX header"),
+        (b"\x00\x00\x0d\x01" + (1).to_bytes(4, "big") + b"abcd", "only unsigned-byte"),
+        (b"", "bad magic"),
+    ],
+)
 def test_rejects_malformed_idx_data_naming_the_file(tmp_path, data, message):
     source = tmp_path / "labels-idx1-ubyte"
     with pytest.raises(DataError, match=message) as error:

@@ -1,4 +1,5 @@
 """The training timeline and the optimiser steps that land exactly on it."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,5 +1,6 @@
 """Everything an export must satisfy (docs/export-format.md): the JSON Schema plus the
 cross-field rules and file checks the schema cannot express."""
+
 from __future__ import annotations
 
 import hashlib
@@ -101,7 +102,7 @@ def snapshot_metadata(path: Path) -> dict:
     """The safetensors header's __metadata__, read the way the page does."""
     payload = path.read_bytes()
     length = int.from_bytes(payload[:8], "little")
-    return json.loads(payload[8:8 + length])["__metadata__"]
+    return json.loads(payload[8 : 8 + length])["__metadata__"]
 
 
 def export_digest(manifest_path: Path) -> dict:

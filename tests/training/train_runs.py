@@ -1,4 +1,5 @@
 """Helpers for the training tests: short real training runs, quiet and in-process."""
+
 from __future__ import annotations
 
 import io
@@ -9,7 +10,7 @@ from rich.console import Console
 
 from training.config import TrainConfig
 from training.mnist_data import Mnist
-from training.pipeline import RunResult, run
+from training.run import RunResult, run
 
 SHORT_RUN_IMAGES = 6000  # a few thousand real MNIST images: timeline init … img5800, img6000
 

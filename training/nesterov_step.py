@@ -5,7 +5,8 @@ into preallocated gradient buffers.
 Why not autograd + torch.optim: at batch 128 the matmuls take well under a millisecond,
 so per-op overhead matters; building the autograd graph and torch.optim's Python
 bookkeeping made the step 10–20% slower in interleaved timings on 2 cores.
-tests/training/test_train_step.py checks every step against autograd + torch.optim."""
+tests/training/test_nesterov_step.py checks every step against autograd + torch.optim."""
+
 from __future__ import annotations
 
 import torch

@@ -1,4 +1,5 @@
 """The hand-written training step against autograd + torch.optim.SGD (Nesterov)."""
+
 from __future__ import annotations
 
 import pytest
@@ -6,7 +7,7 @@ import torch
 from torch.nn import functional as F
 
 from training.model import MLP
-from training.train_step import NesterovStep
+from training.nesterov_step import NesterovStep
 
 
 @pytest.mark.parametrize("hidden_dims", [(128, 64), (7,), (16, 1, 5)])

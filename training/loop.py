@@ -1,10 +1,11 @@
 """The training loop: in-memory tensors, a seeded permutation per epoch, batches by
 slicing, cosine-decayed SGD, and a callback at every timeline snapshot."""
+
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 import torch
@@ -13,25 +14,12 @@ from training import augment
 from training.config import TrainConfig
 from training.mnist_data import Mnist
 from training.model import MLP
+from training.nesterov_step import NesterovStep
+from training.normalisation import normalise
 from training.schedule import Snapshot, steps
-from training.train_step import NesterovStep
 
-PIXEL_SCALE = 255.0
-PIXEL_MEAN = 0.1307
-PIXEL_STD = 0.3081
 LOSS_HISTORY_POINTS = 3000
 _SEED_STREAM_SHUFFLE = 1  # separate generators: shuffling never perturbs augmentation
-
-
-def normalise(images: np.ndarray, border: int = 0) -> torch.Tensor:
-    """uint8 [n, 28, 28] → float32 [n, 784] with the normalisation the manifest documents;
-    with a border, [n, 28 + 2·border, 28 + 2·border] surrounded by background. Two in-place
-    passes: the conversion is the slowest part of start-up."""
-    count, side = len(images), images.shape[1] + 2 * border
-    pixels = torch.zeros((count, side, side))
-    pixels[:, border:side - border, border:side - border] = torch.from_numpy(images)
-    pixels.mul_(1.0 / (PIXEL_SCALE * PIXEL_STD)).sub_(PIXEL_MEAN / PIXEL_STD)
-    return pixels if border else pixels.reshape(count, -1)
 
 
 @dataclass
@@ -44,11 +32,12 @@ class LossHistory:
 class TrainingData:
     """Training tensors on the training device: [n, 784], or [n, 32, 32] padded digits
     when augmenting."""
+
     images: torch.Tensor
     labels: torch.Tensor
 
     @staticmethod
-    def prepare(mnist: Mnist, augmenting: bool, device: torch.device) -> "TrainingData":
+    def prepare(mnist: Mnist, augmenting: bool, device: torch.device) -> TrainingData:
         images = normalise(mnist.train_images, augment.MAX_SHIFT if augmenting else 0)
         labels = torch.from_numpy(mnist.train_labels.astype(np.int64))
         return TrainingData(images.to(device), labels.to(device))
@@ -61,8 +50,14 @@ SnapshotCallback = Callable[[Snapshot, int], None]  # (snapshot, optimiser steps
 ProgressCallback = Callable[[int, float], None]  # (images seen, recent mean loss)
 
 
-def train(model: MLP, data: TrainingData, config: TrainConfig, timeline: list[Snapshot],
-          on_snapshot: SnapshotCallback, on_progress: ProgressCallback) -> LossHistory:
+def train(
+    model: MLP,
+    data: TrainingData,
+    config: TrainConfig,
+    timeline: list[Snapshot],
+    on_snapshot: SnapshotCallback,
+    on_progress: ProgressCallback,
+) -> LossHistory:
     """Trains until the timeline's last snapshot, calling on_snapshot at each one."""
     device = data.images.device
     total = timeline[-1].images_seen
@@ -82,12 +77,12 @@ def train(model: MLP, data: TrainingData, config: TrainConfig, timeline: list[Sn
         if step.start == 0:
             order = torch.randperm(len(data), generator=shuffle_rng).to(device)
             labels = data.labels[order]  # once per epoch: the steps then slice them
-        batch = order[step.start:step.stop]
+        batch = order[step.start : step.stop]
         images = data.images.index_select(0, batch)
         if shifts is not None:
             images = augment.crop(images, shifts[step_number - 1])
         lr = _cosine_lr(config.lr, (step.images_seen - len(batch)) / total)
-        loss = optimiser(images, labels[step.start:step.stop], lr)
+        loss = optimiser(images, labels[step.start : step.stop], lr)
 
         window_loss.add_(loss, alpha=len(batch))
         window_images += len(batch)
@@ -107,4 +102,3 @@ def train(model: MLP, data: TrainingData, config: TrainConfig, timeline: list[Sn
 def _cosine_lr(peak: float, progress: float) -> float:
     """Cosine decay from `peak` at the start of the run to 0 at its end."""
     return peak * 0.5 * (1.0 + math.cos(math.pi * progress))
-

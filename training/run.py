@@ -1,4 +1,5 @@
 """One training run from validated config and loaded data to a written export."""
+
 from __future__ import annotations
 
 import time
@@ -10,13 +11,14 @@ from rich.console import Console
 from training import latent
 from training.config import TrainConfig
 from training.export import write_export
+from training.loop import TrainingData, train
 from training.manifest import GALLERY_FILE, PROBE_FILE, add_gallery, build_manifest, probe_file
 from training.mnist_data import Mnist
 from training.model import MLP
+from training.normalisation import normalise
 from training.progress import TrainingProgress
 from training.recorder import TestSet, TimelineRecorder
 from training.schedule import FULL_EPOCHS, Snapshot, timeline
-from training.trainer import TrainingData, normalise, train
 
 
 @dataclass(frozen=True)
@@ -43,8 +45,11 @@ def run(config: TrainConfig, mnist: Mnist, device: torch.device, console: Consol
 
     torch.manual_seed(config.seed)
     model = MLP(config.hidden_dims).to(device)
-    test_set = TestSet(normalise(mnist.test_images), torch.from_numpy(mnist.test_labels.astype("int64")),
-                       latent.choose_probe(mnist.test_labels, config.seed))
+    test_set = TestSet(
+        normalise(mnist.test_images),
+        torch.from_numpy(mnist.test_labels.astype("int64")),
+        latent.choose_probe(mnist.test_labels, config.seed),
+    )
     stem = config.export_path.stem
     recorder = TimelineRecorder(model, test_set, train_size, stem)
     data = TrainingData.prepare(mnist, config.augment, device)
@@ -54,9 +59,18 @@ def run(config: TrainConfig, mnist: Mnist, device: torch.device, console: Consol
     probe, probe_payload = probe_file(test_set.probe_indices, mnist, stem)
     gallery, gallery_payload = add_gallery(recorder.entries, mnist, stem)
     files = {**recorder.files, PROBE_FILE: probe_payload, GALLERY_FILE: gallery_payload}
-    manifest = build_manifest(config=config, model=model, device=device, duration=time.perf_counter() - started,
-                              mnist=mnist, timeline=recorder.entries, loss_history=history,
-                              probe=probe, gallery=gallery, shortened_note=note)
+    manifest = build_manifest(
+        config=config,
+        model=model,
+        device=device,
+        duration=time.perf_counter() - started,
+        mnist=mnist,
+        timeline=recorder.entries,
+        loss_history=history,
+        probe=probe,
+        gallery=gallery,
+        shortened_note=note,
+    )
     write_export(config.export_path, manifest, files)
     return RunResult(model, manifest, files, snapshots, note)
 
@@ -66,5 +80,7 @@ def shortened_note(total: int, train_size: int, last_label: str) -> str | None:
         return None
     if total == 0:
         return "Untrained export (--skip-train): the timeline holds only the untrained network."
-    return (f"Timeline shortened: training stopped after {total:,} images, so the timeline ends at "
-            f"'{last_label}' instead of '{FULL_EPOCHS}× dataset' (use --epochs {FULL_EPOCHS} for the full timeline).")
+    return (
+        f"Timeline shortened: training stopped after {total:,} images, so the timeline ends at "
+        f"'{last_label}' instead of '{FULL_EPOCHS}× dataset' (use --epochs {FULL_EPOCHS} for the full timeline)."
+    )
