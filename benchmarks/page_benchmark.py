@@ -99,12 +99,12 @@ DRAW_FPS = """async (seconds) => {
 
 # The drawing update measured on the page's own modules: forward pass, neuron colours, every connection's colour.
 UPDATE_TIME = """async ([manifestUrl, repeats]) => {
-  const { loadManifest } = await import('./assets/js/export-loader.js');
-  const { SnapshotStore } = await import('./assets/js/snapshot-store.js');
-  const { layout } = await import('./assets/js/neuron-layout.js');
-  const { NeuronMesh } = await import('./assets/js/neuron-mesh.js');
-  const { ConnectionLines } = await import('./assets/js/connection-lines.js');
-  const { normalise, preprocess } = await import('./assets/js/preprocess.js');
+  const { loadManifest } = await import('./assets/js/data/export-loader.js');
+  const { SnapshotStore } = await import('./assets/js/data/snapshot-store.js');
+  const { layout } = await import('./assets/js/model/neuron-layout.js');
+  const { NeuronMesh } = await import('./assets/js/scene/neuron-mesh.js');
+  const { ConnectionLines } = await import('./assets/js/scene/connection-lines.js');
+  const { normalise, preprocess } = await import('./assets/js/model/preprocess.js');
   const manifest = await loadManifest(new URL(manifestUrl, location.href).href);
   const snapshot = await new SnapshotStore(manifest).load(manifest.timeline.length - 1);
   const net = layout(snapshot.mlp.sizes);

@@ -1,23 +1,23 @@
 // Wires the page: user input → actions → one app state → every view (one way).
 // Each change is applied in the next animation frame: the forward pass, the
 // recolouring and the 3D render of a stroke all land in the same frame.
-import { DrawPad } from "./draw-pad.js";
-import { ErrorBanner } from "./error-banner.js";
-import { loadManifest } from "./export-loader.js";
-import { createInsightViews } from "./insights/insights-panel.js";
-import { NetworkScene } from "./network-scene.js";
-import { NetworkView } from "./network-view.js";
-import { NeuronPanel } from "./neuron-panel.js";
-import { OverviewPanel } from "./overview-panel.js";
-import { normalise, preprocess, rawDownsample } from "./preprocess.js";
-import { InputPreview } from "./preview.js";
-import { ProbabilityBars } from "./probability-bars.js";
-import { ProbeDigits } from "./probe-digits.js";
-import { SettingsPanel } from "./settings-panel.js";
-import { readLink, ShareLink } from "./share-link.js";
-import { displayPath, SnapshotStore } from "./snapshot-store.js";
-import { TimelineBar } from "./timeline-bar.js";
-import { checkUrlStateAgainstManifest } from "./url-state.js";
+import { DrawPad } from "./panels/draw-pad.js";
+import { ErrorBanner } from "./panels/banner.js";
+import { loadManifest } from "./data/export-loader.js";
+import { createInsightViews } from "./panels/insights/insights-panel.js";
+import { NetworkScene } from "./scene/stage.js";
+import { NetworkView } from "./scene/network-view.js";
+import { NeuronPanel } from "./panels/neuron-panel.js";
+import { OverviewPanel } from "./panels/overview-panel.js";
+import { normalise, preprocess, rawDownsample } from "./model/preprocess.js";
+import { InputPreview } from "./panels/input-preview.js";
+import { ProbabilityBars } from "./panels/probability-bars.js";
+import { ProbeDigits } from "./data/probe-digits.js";
+import { SettingsPanel } from "./panels/settings-panel.js";
+import { readLink, ShareLink } from "./app/share-link.js";
+import { displayPath, SnapshotStore } from "./data/snapshot-store.js";
+import { TimelineBar } from "./panels/timeline-bar.js";
+import { checkUrlStateAgainstManifest } from "./app/url-state.js";
 
 const $ = (id) => document.getElementById(id);
 

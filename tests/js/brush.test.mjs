@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { paintSegment } from "../../assets/js/brush.js";
+import { paintSegment } from "../../assets/js/model/brush.js";
 
 const W = 100, H = 60;
 

@@ -1,8 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { ConnectionSelector, kthLargest, segmentBases } from "../../assets/js/contributions.js";
-import { MLP } from "../../assets/js/mlp.js";
-import { parseSafetensors } from "../../assets/js/safetensors.js";
+import { ConnectionSelector, kthLargest, segmentBases } from "../../assets/js/model/contributions.js";
+import { MLP } from "../../assets/js/model/mlp.js";
+import { parseSafetensors } from "../../assets/js/data/safetensors.js";
 import { LAYER_SIZES, random, randomNetwork, writeSafetensors } from "./helpers.mjs";
 
 const mlp = new MLP(parseSafetensors(writeSafetensors(randomNetwork(LAYER_SIZES, 9))).tensors);

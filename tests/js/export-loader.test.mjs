@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { loadManifest, resolveExportUrl } from "../../assets/js/export-loader.js";
+import { loadManifest, resolveExportUrl } from "../../assets/js/data/export-loader.js";
 import { makeManifest } from "./helpers.mjs";
 
 const PAGE = "http://127.0.0.1:8000/index.html";

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { decodeFloat16, float16Table } from "../../assets/js/float16.js";
+import { decodeFloat16, float16Table } from "../../assets/js/data/float16.js";
 import { toHalfBits } from "./helpers.mjs";
 
 test("known half-precision bit patterns decode exactly", () => {

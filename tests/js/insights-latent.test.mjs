@@ -1,8 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { MLP } from "../../assets/js/mlp.js";
-import { normalise } from "../../assets/js/preprocess.js";
-import { projectToLatent, interpolateCoords, easeInOutCubic, CoordsTransition, viewBox, nearestInDirection } from "../../assets/js/latent.js";
+import { MLP } from "../../assets/js/model/mlp.js";
+import { normalise } from "../../assets/js/model/preprocess.js";
+import { projectToLatent, interpolateCoords, easeInOutCubic, CoordsTransition, viewBox, nearestInDirection } from "../../assets/js/model/latent.js";
 import { loadManifest, loadSnapshot, loadProbe } from "./insights-export.mjs";
 
 // latent.coords are float16: rounding moves a value by at most 2^-11 of itself (half a

@@ -1,8 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { MLP, argmax } from "../../assets/js/mlp.js";
-import { normalise } from "../../assets/js/preprocess.js";
-import { SaliencyComputer } from "../../assets/js/saliency.js";
+import { MLP, argmax } from "../../assets/js/model/mlp.js";
+import { normalise } from "../../assets/js/model/preprocess.js";
+import { SaliencyComputer } from "../../assets/js/model/saliency.js";
 import { loadManifest, loadSnapshot, loadProbe } from "./insights-export.mjs";
 
 /** Which hidden units are on (one bit per unit): the ReLU pattern the forward pass took. */

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { SymlogScale, LogScale, formatCount } from "../../assets/js/insights/scales.js";
+import { SymlogScale, LogScale, formatCount } from "../../assets/js/panels/insights/scales.js";
 
 test("images-seen axis: 0 at the left edge, the end at the right, early snapshots spread out", () => {
   const scale = new SymlogScale(50, 3_000_000);

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { encodeUrlState, decodeUrlState, checkUrlStateAgainstManifest } from "../../assets/js/url-state.js";
+import { encodeUrlState, decodeUrlState, checkUrlStateAgainstManifest } from "../../assets/js/app/url-state.js";
 import { loadManifest, loadProbe } from "./insights-export.mjs";
 
 const camera = { position: [1.25, -0.5, 9], target: [0, 0.75, -2.13] };

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { snapshotShapes, validateManifest } from "../../assets/js/manifest.js";
+import { snapshotShapes, validateManifest } from "../../assets/js/data/manifest.js";
 import { makeManifest } from "./helpers.mjs";
 
 const URL_ = "http://127.0.0.1:8000/exports/mlp_weights.json";

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { MLP, argmax } from "../../assets/js/mlp.js";
-import { parseSafetensors } from "../../assets/js/safetensors.js";
+import { MLP, argmax } from "../../assets/js/model/mlp.js";
+import { parseSafetensors } from "../../assets/js/data/safetensors.js";
 import { LAYER_SIZES, random, randomNetwork, writeSafetensors } from "./helpers.mjs";
 
 function loadNetwork(seed) {

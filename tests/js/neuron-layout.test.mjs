@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { gridShape, layout } from "../../assets/js/neuron-layout.js";
+import { gridShape, layout } from "../../assets/js/model/neuron-layout.js";
 
 const SIZES = [784, 128, 64, 10];
 

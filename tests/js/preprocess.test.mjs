@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { inkStats, normalise, pixelsFromBytes, preprocess, rawDownsample, SIZE } from "../../assets/js/preprocess.js";
+import { inkStats, normalise, pixelsFromBytes, preprocess, rawDownsample, SIZE } from "../../assets/js/model/preprocess.js";
 
 const PAD = 280;
 

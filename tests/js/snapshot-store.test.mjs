@@ -1,8 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { validateManifest } from "../../assets/js/manifest.js";
-import { displayPath, SnapshotStore } from "../../assets/js/snapshot-store.js";
+import { validateManifest } from "../../assets/js/data/manifest.js";
+import { displayPath, SnapshotStore } from "../../assets/js/data/snapshot-store.js";
 import { LAYER_SIZES, makeManifest, randomNetwork, writeSafetensors } from "./helpers.mjs";
 
 const BASE = "http://127.0.0.1:8000/exports/mlp_weights.json";

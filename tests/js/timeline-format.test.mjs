@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { formatAccuracy, formatImagesSeen } from "../../assets/js/timeline-format.js";
+import { formatAccuracy, formatImagesSeen } from "../../assets/js/panels/timeline-format.js";
 
 test("images seen read as people say them", () => {
   const cases = [[0, "0"], [1, "1 image"], [50, "50 images"], [120, "120 images"], [2000, "2k images"],

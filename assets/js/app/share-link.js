@@ -3,7 +3,7 @@
 // so the back button is not flooded — and restored when a link is opened. "Copy link"
 // uses the clipboard API, else selects the link in a read-only field to copy by hand.
 import { decodeUrlState, encodeUrlState } from "./url-state.js";
-import { DEFAULT_EXPORT, exportPathUrl, resolveExportUrl } from "./export-loader.js";
+import { DEFAULT_EXPORT, exportPathUrl, resolveExportUrl } from "../data/export-loader.js";
 
 const WRITE_DELAY_MS = 400;
 const COPIED_MS = 2000;

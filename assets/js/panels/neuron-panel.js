@@ -1,6 +1,6 @@
 // Details of the selected neuron: bias, weighted sum, activation and its
 // strongest incoming contributions — a few rows built once, updated in place.
-import { cssColor } from "./palette.js";
+import { cssColor } from "../model/palette.js";
 
 const ROWS = 6;
 const fmt = (v) => (v === null || v === undefined ? "–" : (Math.abs(v) < 0.0005 ? 0 : v).toFixed(3));

@@ -5,13 +5,13 @@
 // Probe digits (789 kB): fetched through the page's shared sample-set cache only once they
 // are wanted — a second after the page's first prediction, or at once when someone reaches
 // for the map — so they never slow down the first answer.
-import { projectToLatent, viewBox, nearestInDirection, CoordsTransition } from "../latent.js";
-import { argmax } from "../mlp.js";
+import { projectToLatent, viewBox, nearestInDirection, CoordsTransition } from "../../model/latent.js";
+import { argmax } from "../../model/mlp.js";
 import { CLASS_COLOURS } from "./class-colours.js";
 import { fitCanvas, pointerPosition, digitCanvas, watchWidth } from "./canvas.js";
-import { loadSampleSet } from "../sample-sets.js";
+import { loadSampleSet } from "../../data/sample-sets.js";
 import { snapshotTensor, currentEntry, classNames } from "./snapshot-data.js";
-import { el } from "./dom.js";
+import { el } from "../dom.js";
 
 // People who ask for less motion get the new map at once.
 const TRANSITION_MS = globalThis.matchMedia?.("(prefers-reduced-motion: reduce)").matches ? 0 : 400;

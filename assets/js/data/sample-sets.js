@@ -2,7 +2,7 @@
 // latent map) and gallery.safetensors (the mistakes). Each file is downloaded once, on
 // first use, and shared by every part of the page through one cache.
 import { parseSafetensors } from "./safetensors.js";
-import { pixelsFromBytes } from "./preprocess.js";
+import { pixelsFromBytes } from "../model/preprocess.js";
 import { displayPath } from "./snapshot-store.js";
 
 const cache = new Map();

@@ -3,7 +3,7 @@
 // its activation. Input pixels are flat discs so the 28×28 picture reads as
 // an image. Colours and matrices are rewritten in place.
 import * as THREE from "three";
-import { writeColor } from "./palette.js";
+import { writeColor } from "../model/palette.js";
 
 const RADIUS = { input: 0.15, hidden: 0.2, output: 0.26 };
 const GROWTH = { input: 0, hidden: 0.16, output: 0.3 };

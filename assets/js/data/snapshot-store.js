@@ -2,7 +2,7 @@
 // sha256 and finiteness → build the MLP. Keeps an LRU cache of decoded
 // snapshots, prefetches neighbours, and while the user scrubs fast it drops
 // superseded downloads and never lets an older answer replace a newer one.
-import { MLP } from "./mlp.js";
+import { MLP } from "../model/mlp.js";
 import { parseSafetensors } from "./safetensors.js";
 import { snapshotShapes } from "./manifest.js";
 

@@ -1,8 +1,8 @@
 // What a first-layer hidden neuron looks for: its 784 incoming weights drawn as a 28×28
 // picture (warm = ink here excites it, blue = ink here inhibits it), the same weights
 // where the current drawing has ink, and the neuron's activation for the drawing.
-import { writeColor, cssGradient } from "../palette.js";
-import { el } from "./dom.js";
+import { writeColor, cssGradient } from "../../model/palette.js";
+import { el } from "../dom.js";
 
 const FIRST_HIDDEN = 1; // layer numbering as in mlp.forward's activations: 0 = input
 

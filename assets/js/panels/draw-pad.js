@@ -2,7 +2,7 @@
 // finger draws, the right button, a pen's eraser or the eraser toggle erase.
 // Ink lives in a Float32Array (0..1) that preprocessing reads directly; the
 // canvas only shows it. touch-action: none (CSS) keeps the page from scrolling.
-import { paintSegment } from "./brush.js";
+import { paintSegment } from "../model/brush.js";
 
 const PAPER = [5, 7, 11];
 const INK = [242, 239, 232];

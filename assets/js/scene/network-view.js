@@ -1,10 +1,10 @@
 // The 3D network as one view of the app state: neurons, connections, labels,
 // the focus ring and the legend's explanation.
 import { ConnectionLines } from "./connection-lines.js";
-import { layout } from "./neuron-layout.js";
+import { layout } from "../model/neuron-layout.js";
 import { NeuronMesh } from "./neuron-mesh.js";
-import { argmax } from "./mlp.js";
-import { cssGradient } from "./palette.js";
+import { argmax } from "../model/mlp.js";
+import { cssGradient } from "../model/palette.js";
 
 const RELEVANT = ["snapshot", "result", "settings", "focus"];
 

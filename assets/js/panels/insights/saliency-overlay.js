@@ -1,9 +1,9 @@
 // Saliency over the page's 28×28 preview: which ink pushed the network towards its
 // answer (warm) and which argued against it (blue), from gradient × input of the
 // predicted class's logit (see ../saliency.js for why the logit). Toggleable.
-import { SaliencyComputer } from "../saliency.js";
-import { writeColor } from "../palette.js";
-import { el } from "./dom.js";
+import { SaliencyComputer } from "../../model/saliency.js";
+import { writeColor } from "../../model/palette.js";
+import { el } from "../dom.js";
 import { fitCanvas } from "./canvas.js";
 
 export class SaliencyOverlay {

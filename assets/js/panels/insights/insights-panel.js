@@ -16,7 +16,7 @@ import { TrainingCurvesView } from "./training-curves-view.js";
 import { ConfusionView } from "./confusion-view.js";
 import { WeightImageView } from "./weight-image-view.js";
 import { SaliencyOverlay } from "./saliency-overlay.js";
-import { el } from "./dom.js";
+import { el } from "../dom.js";
 
 const TABS = [
   { name: "latent", label: "Latent map", View: LatentMapView },

@@ -1,6 +1,6 @@
 // Ten probability bars (built once, updated in place) and the #prediction
 // element whose data-prediction / data-snapshot attributes are stable hooks.
-import { argmax } from "./mlp.js";
+import { argmax } from "../model/mlp.js";
 
 export class ProbabilityBars {
   constructor(container, prediction) {

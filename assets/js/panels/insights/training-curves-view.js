@@ -5,7 +5,7 @@ import { CLASS_COLOURS } from "./class-colours.js";
 import { fitCanvas, pointerPosition, watchWidth } from "./canvas.js";
 import { currentEntry, classNames, shownIndex } from "./snapshot-data.js";
 import { SymlogScale, LogScale, formatCount } from "./scales.js";
-import { el } from "./dom.js";
+import { el } from "../dom.js";
 
 const MARGIN = { left: 40, right: 12, top: 16, bottom: 24 };
 const LOSS_HEIGHT = 110;

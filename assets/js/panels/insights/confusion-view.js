@@ -6,8 +6,8 @@
 // chosen, through the shared sample-set cache.
 import { fitCanvas, pointerPosition, digitCanvas, watchWidth } from "./canvas.js";
 import { currentEntry, classNames, shownIndex } from "./snapshot-data.js";
-import { loadSampleSet } from "../sample-sets.js";
-import { el } from "./dom.js";
+import { loadSampleSet } from "../../data/sample-sets.js";
+import { el } from "../dom.js";
 
 const LABEL_SPACE = 22; // room for the digit names left of and above the grid
 const MAX_SIDE = 440;

@@ -3,8 +3,8 @@
 // the buffers (positions only where the segment in that slot changed) and
 // draws that range; colours (RGBA bytes) encode the contribution's sign and size.
 import * as THREE from "three";
-import { ConnectionSelector } from "./contributions.js";
-import { LUT_BYTES, lutIndex } from "./palette.js";
+import { ConnectionSelector } from "../model/contributions.js";
+import { LUT_BYTES, lutIndex } from "../model/palette.js";
 
 // Weak contributions fade out through their alpha; the 100k input connections stay fainter
 // than the 640 output ones so the picture does not drown in lines.
