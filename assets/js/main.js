@@ -1,23 +1,24 @@
 // Wires the page: user input → actions → one app state → every view (one way).
 // Each change is applied in the next animation frame: the forward pass, the
 // recolouring and the 3D render of a stroke all land in the same frame.
-import { DrawPad } from "./panels/draw-pad.js";
-import { ErrorBanner } from "./panels/banner.js";
+
+import { readLink, ShareLink } from "./app/share-link.js";
+import { checkUrlStateAgainstManifest } from "./app/url-state.js";
 import { loadManifest } from "./data/export-loader.js";
+import { ProbeDigits } from "./data/probe-digits.js";
+import { displayPath, SnapshotStore } from "./data/snapshot-store.js";
+import { normalise, preprocess, rawDownsample } from "./model/preprocess.js";
+import { ErrorBanner } from "./panels/banner.js";
+import { DrawPad } from "./panels/draw-pad.js";
+import { InputPreview } from "./panels/input-preview.js";
 import { createInsightViews } from "./panels/insights/insights-panel.js";
-import { NetworkScene } from "./scene/stage.js";
-import { NetworkView } from "./scene/network-view.js";
 import { NeuronPanel } from "./panels/neuron-panel.js";
 import { OverviewPanel } from "./panels/overview-panel.js";
-import { normalise, preprocess, rawDownsample } from "./model/preprocess.js";
-import { InputPreview } from "./panels/input-preview.js";
 import { ProbabilityBars } from "./panels/probability-bars.js";
-import { ProbeDigits } from "./data/probe-digits.js";
 import { SettingsPanel } from "./panels/settings-panel.js";
-import { readLink, ShareLink } from "./app/share-link.js";
-import { displayPath, SnapshotStore } from "./data/snapshot-store.js";
 import { TimelineBar } from "./panels/timeline-bar.js";
-import { checkUrlStateAgainstManifest } from "./app/url-state.js";
+import { NetworkView } from "./scene/network-view.js";
+import { NetworkScene } from "./scene/stage.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -47,11 +48,23 @@ const changed = new Set();
 const banner = new ErrorBanner($("error"), $("error-text"), $("error-dismiss"));
 const notice = new ErrorBanner($("notice"), $("notice-text"), $("notice-dismiss")); // calm: nothing is broken
 const scene = new NetworkScene($("network"), $("network-labels"));
-const network = new NetworkView(scene, { bar: document.querySelector(".legend-bar"), text: $("legend-text") }, { onSelect: (layer, index) => actions.selectNeuron(layer, index) });
+const network = new NetworkView(
+  scene,
+  { bar: document.querySelector(".legend-bar"), text: $("legend-text") },
+  { onSelect: (layer, index) => actions.selectNeuron(layer, index) },
+);
 const pad = new DrawPad($("draw-pad"), { onChange: () => markInk() });
 const settingsPanel = new SettingsPanel(document, { onChange: (values) => changeSettings(values) });
 const timeline = new TimelineBar(
-  { container: $("timeline-bar"), range: $("timeline"), play: $("play"), label: $("timeline-label"), status: $("timeline-status"), accuracy: $("timeline-accuracy"), sparkline: $("timeline-sparkline") },
+  {
+    container: $("timeline-bar"),
+    range: $("timeline"),
+    play: $("play"),
+    label: $("timeline-label"),
+    status: $("timeline-status"),
+    accuracy: $("timeline-accuracy"),
+    sparkline: $("timeline-sparkline"),
+  },
   { onScrub: (index) => actions.setSnapshot(index), onEngage: () => engageTimeline() },
 );
 
@@ -167,11 +180,13 @@ const actions = {
 
 // The insight views: latent map, training curves, confusion (in #insights), saliency over the
 // preview and the selected first-layer neuron's weights (in the neuron details).
-views.push(...createInsightViews($("insights"), actions, {
-  preview: $("preview"),
-  toggleContainer: document.querySelector(".sees-image"),
-  neuronContainer: $("neuron-weights"),
-}));
+views.push(
+  ...createInsightViews($("insights"), actions, {
+    preview: $("preview"),
+    toggleContainer: document.querySelector(".sees-image"),
+    neuronContainer: $("neuron-weights"),
+  }),
+);
 
 function changeSettings(values) {
   const modeChanged = values.inputMode && values.inputMode !== state.settings.inputMode;

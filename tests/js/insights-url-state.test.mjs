@@ -1,6 +1,6 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
-import { encodeUrlState, decodeUrlState, checkUrlStateAgainstManifest } from "../../assets/js/app/url-state.js";
+import { test } from "node:test";
+import { checkUrlStateAgainstManifest, decodeUrlState, encodeUrlState } from "../../assets/js/app/url-state.js";
 import { loadManifest, loadProbe } from "./insights-export.mjs";
 
 const camera = { position: [1.25, -0.5, 9], target: [0, 0.75, -2.13] };
@@ -16,7 +16,10 @@ test("a full state round-trips exactly, with an 8-bit drawing (a real MNIST digi
     selected: { layer: 1, index: 17 },
   };
   const hash = encodeUrlState(state);
-  assert.match(hash, /^#export=exports\/mlp_weights\.json&snapshot=[a-z0-9]+&drawing=8[A-Za-z0-9_-]+&camera=1\.25,-0\.5,9,0,0\.75,-2\.13&neuron=1\.17$/);
+  assert.match(
+    hash,
+    /^#export=exports\/mlp_weights\.json&snapshot=[a-z0-9]+&drawing=8[A-Za-z0-9_-]+&camera=1\.25,-0\.5,9,0,0\.75,-2\.13&neuron=1\.17$/,
+  );
   assert.ok(hash.length < 600, `blank paper is run-length coded (link of ${hash.length} characters)`);
   const { state: decoded, notices } = decodeUrlState(hash);
   assert.deepEqual(notices, []);
@@ -63,10 +66,10 @@ test("invalid values are dropped with a notice each, valid ones kept", () => {
     ["drawing=8AP8", /drawing/], // zero runs adding up to 256 pixels, not 784
     ["drawing=8AP8A_wD_AP8A", /drawing/], // ... or to more than 784
     ["drawing=8_w", /drawing/], // one ink pixel, nothing else
-    ["drawing=x" + goodDrawing.slice(1), /drawing/],
-    ["drawing=" + goodDrawing.slice(0, -4), /drawing/],
-    ["drawing=" + goodDrawing.slice(0, -1) + "!", /drawing/],
-    ["drawing=" + goodDrawing.slice(0, -1) + "B", /drawing/], // non-zero padding bits
+    [`drawing=x${goodDrawing.slice(1)}`, /drawing/],
+    [`drawing=${goodDrawing.slice(0, -4)}`, /drawing/],
+    [`drawing=${goodDrawing.slice(0, -1)}!`, /drawing/],
+    [`drawing=${goodDrawing.slice(0, -1)}B`, /drawing/], // non-zero padding bits
     ["camera=1,2,3,4,5", /camera/],
     ["camera=1,2,3,4,5,NaN", /camera/],
     ["camera=1,2,3,4,5,1e999", /camera/],

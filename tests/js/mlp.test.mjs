@@ -1,7 +1,7 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
-import { MLP, argmax } from "../../assets/js/model/mlp.js";
+import { test } from "node:test";
 import { parseSafetensors } from "../../assets/js/data/safetensors.js";
+import { argmax, MLP } from "../../assets/js/model/mlp.js";
 import { LAYER_SIZES, random, randomNetwork, writeSafetensors } from "./helpers.mjs";
 
 function loadNetwork(seed) {
@@ -40,11 +40,17 @@ test("forward matches a float64 reference on random networks and inputs", () => 
     assert.equal(result.activations.length, 4);
     assert.deepEqual(Array.from(result.activations[0]), Array.from(input));
     for (let l = 0; l < 3; l++) {
-      expected.pre[l].forEach((v, j) => assert.ok(Math.abs(result.preActivations[l][j] - v) < 1e-4, `layer ${l} neuron ${j}`));
+      expected.pre[l].forEach((v, j) => {
+        assert.ok(Math.abs(result.preActivations[l][j] - v) < 1e-4, `layer ${l} neuron ${j}`);
+      });
     }
-    result.activations[1].forEach((v, j) => assert.equal(v, Math.max(0, result.preActivations[0][j])));
+    result.activations[1].forEach((v, j) => {
+      assert.equal(v, Math.max(0, result.preActivations[0][j]));
+    });
     assert.equal(result.logits, result.preActivations[2]);
-    expected.probabilities.forEach((p, j) => assert.ok(Math.abs(result.activations[3][j] - p) < 1e-6));
+    expected.probabilities.forEach((p, j) => {
+      assert.ok(Math.abs(result.activations[3][j] - p) < 1e-6);
+    });
     assert.ok(Math.abs(result.activations[3].reduce((a, b) => a + b, 0) - 1) < 1e-5);
     assert.equal(argmax(result.activations[3]), argmax(expected.probabilities));
   }
@@ -57,7 +63,9 @@ test("forward reuses its buffers: same result object, no new arrays per call", (
   const before = Array.from(first.activations[3]);
   const second = mlp.forward(new Float32Array(784).fill(-0.5));
   assert.equal(second, first);
-  [...second.activations, ...second.preActivations].forEach((buffer, i) => assert.equal(buffer, buffers[i]));
+  [...second.activations, ...second.preActivations].forEach((buffer, i) => {
+    assert.equal(buffer, buffers[i]);
+  });
   assert.notDeepEqual(Array.from(second.activations[3]), before);
 });
 
@@ -66,7 +74,14 @@ test("the weights stay reachable for saliency and the latent projection", () => 
   const mlp = new MLP(tensors);
   assert.equal(mlp.layers.length, 3);
   assert.equal(mlp.layers[0].weight, tensors.get("layers.0.weight").data);
-  assert.deepEqual(mlp.layers.map(({ inSize, outSize }) => [inSize, outSize]), [[784, 16], [16, 12], [12, 10]]);
+  assert.deepEqual(
+    mlp.layers.map(({ inSize, outSize }) => [inSize, outSize]),
+    [
+      [784, 16],
+      [16, 12],
+      [12, 10],
+    ],
+  );
 });
 
 test("inconsistent tensors are refused", () => {

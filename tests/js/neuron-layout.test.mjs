@@ -1,5 +1,5 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import { gridShape, layout } from "../../assets/js/model/neuron-layout.js";
 
 const SIZES = [784, 128, 64, 10];
@@ -9,8 +9,14 @@ test("every neuron has a position, layers in order from left to right", () => {
   assert.equal(total, 986);
   assert.equal(positions.length, 986 * 3);
   assert.ok(positions.every(Number.isFinite));
-  assert.deepEqual(layers.map((layer) => layer.offset), [0, 784, 912, 976]);
-  assert.deepEqual(layers.map((layer) => layer.kind), ["input", "hidden", "hidden", "output"]);
+  assert.deepEqual(
+    layers.map((layer) => layer.offset),
+    [0, 784, 912, 976],
+  );
+  assert.deepEqual(
+    layers.map((layer) => layer.kind),
+    ["input", "hidden", "hidden", "output"],
+  );
   for (let l = 1; l < layers.length; l++) assert.ok(layers[l].x > layers[l - 1].x);
 });
 
@@ -20,7 +26,13 @@ test("the input keeps its 28×28 picture: row 0 on top, column 0 on the left, no
   assert.ok(at(0)[1] > at(27 * 28)[1], "row 0 above row 27");
   assert.ok(at(0)[0] < at(27)[0], "column 0 left of column 27");
   assert.equal(at(0)[1], at(27)[1], "a row is level");
-  const seen = new Set(Array.from({ length: 784 }, (_, i) => at(i).map((v) => v.toFixed(3)).join()));
+  const seen = new Set(
+    Array.from({ length: 784 }, (_, i) =>
+      at(i)
+        .map((v) => v.toFixed(3))
+        .join(),
+    ),
+  );
   assert.equal(seen.size, 784);
 });
 

@@ -4,9 +4,9 @@
 // Usage: node tests/js/oracle-check.mjs <fixture.json> <snapshot.safetensors>
 // Prints one JSON line: { count, maxAbsDiff, argmaxMismatches }.
 import { readFile } from "node:fs/promises";
+import { parseSafetensors } from "../../assets/js/data/safetensors.js";
 import { argmax, MLP } from "../../assets/js/model/mlp.js";
 import { normalise, pixelsFromBytes } from "../../assets/js/model/preprocess.js";
-import { parseSafetensors } from "../../assets/js/data/safetensors.js";
 
 const [fixturePath, snapshotPath] = process.argv.slice(2);
 if (!fixturePath || !snapshotPath) {

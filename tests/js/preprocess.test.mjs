@@ -1,5 +1,5 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import { inkStats, normalise, pixelsFromBytes, preprocess, rawDownsample, SIZE } from "../../assets/js/model/preprocess.js";
 
 const PAD = 280;
@@ -25,10 +25,12 @@ function render(shape, left, top, size) {
 
 // A lopsided "7": a top bar and a diagonal stroke, inside a 0.6-wide, 1-tall box.
 const seven = (u, v) => (v < 0.12 && u < 0.6) || (Math.abs(u - (0.6 - 0.45 * v)) < 0.07 && u < 0.6);
-const bar = (u, v) => u > 0.45 && u < 0.55; // a thin vertical "1"
+const bar = (u) => u > 0.45 && u < 0.55; // a thin vertical "1"
 
 function centreOfMass(image) {
-  let mass = 0, x = 0, y = 0;
+  let mass = 0,
+    x = 0,
+    y = 0;
   for (let i = 0; i < image.length; i++) {
     mass += image[i];
     x += (i % SIZE) * image[i];
@@ -38,7 +40,8 @@ function centreOfMass(image) {
 }
 
 function bounds(image) {
-  const rows = [], cols = [];
+  const rows = [],
+    cols = [];
   image.forEach((v, i) => {
     if (v > 0.05) {
       rows.push(Math.floor(i / SIZE));
@@ -57,7 +60,8 @@ test("a blank pad is the empty state", () => {
 test("the same digit drawn shifted and scaled preprocesses to the same image", () => {
   const small = preprocess(render(seven, 20, 30, 120), PAD, PAD);
   const large = preprocess(render(seven, 60, 10, 250), PAD, PAD);
-  let worst = 0, total = 0;
+  let worst = 0,
+    total = 0;
   for (let i = 0; i < small.length; i++) {
     worst = Math.max(worst, Math.abs(small[i] - large[i]));
     total += Math.abs(small[i] - large[i]);
@@ -102,14 +106,19 @@ test("rawDownsample keeps the pad's framing", () => {
   for (let y = 0; y < 20; y++) for (let x = 0; x < 20; x++) ink[y * PAD + x] = 1; // top-left 20×20 px = 2×2 cells
   const raw = rawDownsample(ink, PAD, PAD);
   assert.deepEqual([raw[0], raw[1], raw[SIZE], raw[SIZE + 1]], [1, 1, 1, 1]);
-  assert.equal(raw.reduce((a, b) => a + b, 0), 4);
+  assert.equal(
+    raw.reduce((a, b) => a + b, 0),
+    4,
+  );
 });
 
 test("bytes → 0..1 → normalised like torchvision's Normalize", () => {
   const pixels = pixelsFromBytes(Uint8Array.of(0, 255, 51), 255);
   assert.deepEqual(Array.from(pixels), [0, 1, Math.fround(0.2)]);
   const input = normalise(pixels, { scale: 255, mean: 0.1307, std: 0.3081 });
-  [0, 1, 0.2].forEach((p, i) => assert.ok(Math.abs(input[i] - (p - 0.1307) / 0.3081) < 1e-6));
+  [0, 1, 0.2].forEach((p, i) => {
+    assert.ok(Math.abs(input[i] - (p - 0.1307) / 0.3081) < 1e-6);
+  });
   const out = new Float32Array(3);
   assert.equal(normalise(pixels, { mean: 0, std: 1 }, out), out);
 });

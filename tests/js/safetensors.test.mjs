@@ -1,5 +1,5 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import { parseSafetensors } from "../../assets/js/data/safetensors.js";
 import { writeSafetensors } from "./helpers.mjs";
 

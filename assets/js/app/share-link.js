@@ -2,8 +2,9 @@
 // lives in the URL hash, rewritten as the person acts — debounced and with replaceState,
 // so the back button is not flooded — and restored when a link is opened. "Copy link"
 // uses the clipboard API, else selects the link in a read-only field to copy by hand.
-import { decodeUrlState, encodeUrlState } from "./url-state.js";
+
 import { DEFAULT_EXPORT, exportPathUrl, resolveExportUrl } from "../data/export-loader.js";
+import { decodeUrlState, encodeUrlState } from "./url-state.js";
 
 const WRITE_DELAY_MS = 400;
 const COPIED_MS = 2000;

@@ -30,8 +30,8 @@ export function encodeUrlState(state) {
   if (state.selected) parts.push(["neuron", `${state.selected.layer}.${state.selected.index}`]);
   // encodeURIComponent keeps base64url and numbers as they are; "/" and "," are legal in
   // a fragment, so they stay readable.
-  const escape = (value) => encodeURIComponent(value).replaceAll("%2F", "/").replaceAll("%2C", ",");
-  return "#" + parts.map(([key, value]) => `${key}=${escape(value)}`).join("&");
+  const escapeValue = (value) => encodeURIComponent(value).replaceAll("%2F", "/").replaceAll("%2C", ",");
+  return `#${parts.map(([key, value]) => `${key}=${escapeValue(value)}`).join("&")}`;
 }
 
 /**
@@ -99,7 +99,9 @@ const PARSERS = {
     const ok = /^[A-Za-z0-9._~\-/]{1,300}\.json$/.test(value) && !value.startsWith("/");
     return ok
       ? { value }
-      : { error: `Ignored the export "${truncate(value)}" in the link: it must be a relative path to a .json manifest on this site, like exports/mlp_weights.json.` };
+      : {
+          error: `Ignored the export "${truncate(value)}" in the link: it must be a relative path to a .json manifest on this site, like exports/mlp_weights.json.`,
+        };
   },
   snapshot(value) {
     return /^[A-Za-z0-9_-]{1,40}$/.test(value)
@@ -135,11 +137,11 @@ function encodeDrawing(pixels) {
   if (lossless4Bit) {
     const bytes = new Uint8Array(PIXELS / 2);
     for (let i = 0; i < bytes.length; i++) bytes[i] = (Math.round(pixels[2 * i] * 15) << 4) | Math.round(pixels[2 * i + 1] * 15);
-    return "4" + toBase64Url(packZeroRuns(bytes));
+    return `4${toBase64Url(packZeroRuns(bytes))}`;
   }
   const bytes = new Uint8Array(PIXELS);
   for (let i = 0; i < PIXELS; i++) bytes[i] = Math.round(Math.min(1, Math.max(0, pixels[i])) * 255);
-  return "8" + toBase64Url(packZeroRuns(bytes));
+  return `8${toBase64Url(packZeroRuns(bytes))}`;
 }
 
 function decodeDrawing(text) {

@@ -22,7 +22,8 @@ export function paintSegment(ink, width, height, x0, y0, x1, y1, radius, erase =
   const top = Math.max(0, Math.floor(Math.min(y0, y1) - radius));
   const bottom = Math.min(height - 1, Math.ceil(Math.max(y0, y1) + radius));
   if (left > right || top > bottom) return null;
-  const dx = x1 - x0, dy = y1 - y0;
+  const dx = x1 - x0,
+    dy = y1 - y0;
   const lengthSquared = dx * dx + dy * dy;
   for (let y = top; y <= bottom; y++) {
     const py = y + 0.5;
@@ -31,7 +32,8 @@ export function paintSegment(ink, width, height, x0, y0, x1, y1, radius, erase =
       // Distance from the pixel centre to the segment.
       let t = lengthSquared ? ((px - x0) * dx + (py - y0) * dy) / lengthSquared : 0;
       t = t < 0 ? 0 : t > 1 ? 1 : t;
-      const ex = px - (x0 + t * dx), ey = py - (y0 + t * dy);
+      const ex = px - (x0 + t * dx),
+        ey = py - (y0 + t * dy);
       const amount = profile(Math.sqrt(ex * ex + ey * ey), radius);
       if (amount === 0) continue;
       const i = y * width + x;

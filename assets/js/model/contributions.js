@@ -12,10 +12,12 @@ export function segmentBases(sizes) {
 
 /** In-place k-th largest value of scratch[0..n) (0-based k), by quickselect. */
 export function kthLargest(scratch, n, k) {
-  let lo = 0, hi = n - 1;
+  let lo = 0,
+    hi = n - 1;
   while (lo < hi) {
     const pivot = scratch[(lo + hi) >> 1];
-    let i = lo, j = hi;
+    let i = lo,
+      j = hi;
     while (i <= j) {
       while (scratch[i] > pivot) i++;
       while (scratch[j] < pivot) j--;

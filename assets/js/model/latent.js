@@ -91,9 +91,7 @@ export function easeInOutCubic(t) {
  */
 export function interpolateCoords(from, to, t, out) {
   if (from.length !== to.length || out.length !== from.length) {
-    throw new Error(
-      `interpolateCoords: lengths differ (from ${from.length}, to ${to.length}, out ${out.length})`,
-    );
+    throw new Error(`interpolateCoords: lengths differ (from ${from.length}, to ${to.length}, out ${out.length})`);
   }
   for (let i = 0; i < out.length; i++) out[i] = from[i] + (to[i] - from[i]) * t;
   return out;

@@ -21,10 +21,12 @@ export function gridShape(n) {
  */
 export function layout(sizes) {
   const layers = [];
-  let offset = 0, x = 0;
+  let offset = 0,
+    x = 0;
   sizes.forEach((size, l) => {
     const kind = l === 0 ? "input" : l === sizes.length - 1 ? "output" : "hidden";
-    const shape = kind === "input" ? { columns: 28, rows: Math.ceil(size / 28) } : kind === "output" ? { columns: 1, rows: size } : gridShape(size);
+    const shape =
+      kind === "input" ? { columns: 28, rows: Math.ceil(size / 28) } : kind === "output" ? { columns: 1, rows: size } : gridShape(size);
     layers.push({ size, offset, x, kind, ...shape, spacing: SPACING[kind] });
     offset += size;
     x += GAPS[kind] ?? 0;

@@ -53,7 +53,14 @@ export function writeColor(t, out, offset, gain = 1) {
   out[offset + 2] = LUT[i + 2] * gain;
 }
 
-const hex = (rgb) => `#${rgb.map((v) => Math.round(v * 255).toString(16).padStart(2, "0")).join("")}`;
+const hex = (rgb) =>
+  `#${rgb
+    .map((v) =>
+      Math.round(v * 255)
+        .toString(16)
+        .padStart(2, "0"),
+    )
+    .join("")}`;
 
 /** CSS colour for t ∈ [-1, 1] (for the 2D views). */
 export function cssColor(t) {

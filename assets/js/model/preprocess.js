@@ -58,7 +58,10 @@ function resample(ink, width, box, scale, offsetX, offsetY) {
 
 /** Bounding box of the ink and its centre of mass inside it (continuous coordinates); null when blank. */
 export function inkStats(ink, width, height) {
-  let x0 = width, x1 = -1, y0 = height, y1 = -1;
+  let x0 = width,
+    x1 = -1,
+    y0 = height,
+    y1 = -1;
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       if (ink[y * width + x] < INK_THRESHOLD) continue;
@@ -69,7 +72,9 @@ export function inkStats(ink, width, height) {
     }
   }
   if (x1 < 0) return null;
-  let mass = 0, sumX = 0, sumY = 0;
+  let mass = 0,
+    sumX = 0,
+    sumY = 0;
   for (let y = y0; y <= y1; y++) {
     for (let x = x0; x <= x1; x++) {
       const value = ink[y * width + x];

@@ -87,7 +87,14 @@ export class DrawPad {
 
   grow(rect) {
     const d = this.dirty;
-    this.dirty = d ? { left: Math.min(d.left, rect.left), top: Math.min(d.top, rect.top), right: Math.max(d.right, rect.right), bottom: Math.max(d.bottom, rect.bottom) } : rect;
+    this.dirty = d
+      ? {
+          left: Math.min(d.left, rect.left),
+          top: Math.min(d.top, rect.top),
+          right: Math.max(d.right, rect.right),
+          bottom: Math.max(d.bottom, rect.bottom),
+        }
+      : rect;
   }
 
   clear() {

@@ -17,10 +17,11 @@ export class InputPreview {
       data[i * 4 + 3] = 255;
     }
     this.context.putImageData(this.image, 0, 0);
-    this.note.textContent = state.source === "digit"
-      ? "A real MNIST test digit, exactly as the network was tested on it."
-      : state.settings.inputMode === "raw"
-        ? "Your whole pad shrunk to 28×28, without centring: often too small or off-centre for the network."
-        : "Your drawing, cropped, scaled to 20×20 and centred in 28×28 like the training digits.";
+    this.note.textContent =
+      state.source === "digit"
+        ? "A real MNIST test digit, exactly as the network was tested on it."
+        : state.settings.inputMode === "raw"
+          ? "Your whole pad shrunk to 28×28, without centring: often too small or off-centre for the network."
+          : "Your drawing, cropped, scaled to 20×20 and centred in 28×28 like the training digits.";
   }
 }

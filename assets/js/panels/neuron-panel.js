@@ -11,7 +11,7 @@ export function neuronName(sizes, layer, index) {
   return `Hidden layer ${layer}, neuron ${index + 1} of ${sizes[layer]}`;
 }
 
-function sourceName(sizes, layer, index) {
+function sourceName(layer, index) {
   if (layer === 0) return `pixel ${Math.floor(index / 28) + 1},${(index % 28) + 1}`;
   return `hidden ${layer} · ${index + 1}`;
 }
@@ -56,7 +56,8 @@ export class NeuronPanel {
       this.sum.textContent = "–";
       this.activationLabel.textContent = "Input value";
       this.activation.textContent = fmt(result ? result.activations[0][index] : null);
-      this.explain.textContent = "An input neuron holds one pixel of the 28×28 image, normalised like the training data: (ink − 0.1307) / 0.3081.";
+      this.explain.textContent =
+        "An input neuron holds one pixel of the 28×28 image, normalised like the training data: (ink − 0.1307) / 0.3081.";
       this.table.hidden = true;
       return;
     }
@@ -64,18 +65,24 @@ export class NeuronPanel {
     this.bias.textContent = fmt(weights.bias[index]);
     this.sum.textContent = fmt(result ? result.preActivations[layer - 1][index] : null);
     this.activationLabel.textContent = layer === last ? "Probability" : "Activation";
-    this.activation.textContent = result ? (layer === last ? `${(result.activations[layer][index] * 100).toFixed(1)} %` : fmt(result.activations[layer][index])) : "–";
-    this.explain.textContent = layer === last
-      ? "Weighted sum = bias + Σ weight × input. Softmax turns the ten sums into probabilities."
-      : "Weighted sum = bias + Σ weight × input. ReLU passes it on if positive, else 0.";
+    this.activation.textContent = result
+      ? layer === last
+        ? `${(result.activations[layer][index] * 100).toFixed(1)} %`
+        : fmt(result.activations[layer][index])
+      : "–";
+    this.explain.textContent =
+      layer === last
+        ? "Weighted sum = bias + Σ weight × input. Softmax turns the ten sums into probabilities."
+        : "Weighted sum = bias + Σ weight × input. ReLU passes it on if positive, else 0.";
     this.table.hidden = false;
-    this.fillRows(weights, index, layer - 1, result ? result.activations[layer - 1] : null, mlp.sizes);
+    this.fillRows(weights, index, layer - 1, result ? result.activations[layer - 1] : null);
   }
 
   /** The strongest |weight × input| (or |weight| without a drawing) into neuron j. */
-  fillRows({ weight, inSize }, j, sourceLayer, inputs, sizes) {
+  fillRows({ weight, inSize }, j, sourceLayer, inputs) {
     const strength = (k) => Math.abs(weight[j * inSize + k] * (inputs ? inputs[k] : 1));
-    const order = this.order.length >= inSize ? this.order : (this.order = new Int32Array(inSize));
+    if (this.order.length < inSize) this.order = new Int32Array(inSize);
+    const order = this.order;
     for (let k = 0; k < inSize; k++) order[k] = k;
     const top = order.subarray(0, inSize).sort((a, b) => strength(b) - strength(a));
     this.rows.forEach((row, r) => {
@@ -84,7 +91,7 @@ export class NeuronPanel {
       if (r >= inSize) return;
       const w = weight[j * inSize + k];
       const contribution = inputs ? w * inputs[k] : null;
-      row.from.textContent = sourceName(sizes, sourceLayer, k);
+      row.from.textContent = sourceName(sourceLayer, k);
       row.weight.textContent = fmt(w);
       row.input.textContent = fmt(inputs ? inputs[k] : null);
       row.contribution.textContent = fmt(contribution);

@@ -38,6 +38,11 @@ export class ProbabilityBars {
     this.prediction.dataset.prediction = top >= 0 ? String(top) : "";
     this.prediction.dataset.snapshot = state.snapshot ? state.snapshot.entry.id : "";
     this.digit.textContent = top >= 0 ? String(top) : "";
-    this.text.textContent = top >= 0 ? `${(probabilities[top] * 100).toFixed(1)} % sure` : state.snapshot ? "Draw a digit to see a guess" : "Loading the network…";
+    this.text.textContent =
+      top >= 0
+        ? `${(probabilities[top] * 100).toFixed(1)} % sure`
+        : state.snapshot
+          ? "Draw a digit to see a guess"
+          : "Loading the network…";
   }
 }

@@ -56,9 +56,14 @@ export class TimelineBar {
     if (requested) {
       this.label.textContent = `${formatImagesSeen(requested.images_seen, this.trainSize)} ${requested.images_seen === 0 ? "images · untrained" : "seen"}`;
       this.range.setAttribute("aria-valuetext", `${requested.label}, snapshot ${requested.index + 1} of ${this.manifest.timeline.length}`);
-      if (document.activeElement !== this.range && Number(this.range.value) !== state.requestedIndex) this.range.value = String(state.requestedIndex);
+      if (document.activeElement !== this.range && Number(this.range.value) !== state.requestedIndex)
+        this.range.value = String(state.requestedIndex);
     }
-    this.status.textContent = state.snapshotFailed ? `(failed — showing ${shown ? shown.label : "nothing"})` : shown && requested && shown.index !== requested.index ? "loading…" : "";
+    this.status.textContent = state.snapshotFailed
+      ? `(failed — showing ${shown ? shown.label : "nothing"})`
+      : shown && requested && shown.index !== requested.index
+        ? "loading…"
+        : "";
     this.accuracy.textContent = shown ? formatAccuracy(shown.metrics?.test_accuracy) : "–";
     this.container.dataset.snapshot = shown ? shown.id : "";
     if (this.drawn !== (shown?.index ?? -1)) this.drawSparkline(shown?.index ?? -1);
@@ -68,7 +73,8 @@ export class TimelineBar {
   drawSparkline(current = this.drawn ?? -1) {
     this.drawn = current;
     const canvas = this.sparkline;
-    const width = canvas.clientWidth, height = canvas.clientHeight;
+    const width = canvas.clientWidth,
+      height = canvas.clientHeight;
     if (!this.manifest || !width) return;
     const ratio = window.devicePixelRatio || 1;
     canvas.width = Math.round(width * ratio);
@@ -84,7 +90,10 @@ export class TimelineBar {
     context.lineWidth = 1.5;
     context.strokeStyle = "rgba(240, 160, 75, 0.55)";
     context.beginPath();
-    points.forEach(([x, y], i) => (i ? context.lineTo(x, y) : context.moveTo(x, y)));
+    for (const [i, [x, y]] of points.entries()) {
+      if (i) context.lineTo(x, y);
+      else context.moveTo(x, y);
+    }
     context.stroke();
     if (points[current]) {
       context.fillStyle = "#ffcf7a";

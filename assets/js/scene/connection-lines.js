@@ -64,9 +64,15 @@ export class ConnectionLines {
     const j = Math.floor(local / inSize);
     const source = (this.layout.layers[l].offset + local - j * inSize) * 3;
     const target = (this.layout.layers[l + 1].offset + j) * 3;
-    const p = this.layout.positions, out = this.positions, at = slot * 6;
-    out[at] = p[source]; out[at + 1] = p[source + 1]; out[at + 2] = p[source + 2];
-    out[at + 3] = p[target]; out[at + 4] = p[target + 1]; out[at + 5] = p[target + 2];
+    const p = this.layout.positions,
+      out = this.positions,
+      at = slot * 6;
+    out[at] = p[source];
+    out[at + 1] = p[source + 1];
+    out[at + 2] = p[source + 2];
+    out[at + 3] = p[target];
+    out[at + 4] = p[target + 1];
+    out[at + 5] = p[target + 2];
     this.slotSegment[slot] = id;
   }
 
@@ -80,7 +86,8 @@ export class ConnectionLines {
     let positionsChanged = false;
     let slot = 0;
     for (let l = 0; l < layerEnd.length; l++) {
-      const sourceEnd = tables[l][0], targetEnd = tables[l][1];
+      const sourceEnd = tables[l][0],
+        targetEnd = tables[l][1];
       for (; slot < layerEnd[l]; slot++) {
         const id = ids[slot];
         if (this.slotSegment[slot] !== id) {

@@ -1,10 +1,11 @@
 // The 3D network as one view of the app state: neurons, connections, labels,
 // the focus ring and the legend's explanation.
-import { ConnectionLines } from "./connection-lines.js";
-import { layout } from "../model/neuron-layout.js";
-import { NeuronMesh } from "./neuron-mesh.js";
+
 import { argmax } from "../model/mlp.js";
+import { layout } from "../model/neuron-layout.js";
 import { cssGradient } from "../model/palette.js";
+import { ConnectionLines } from "./connection-lines.js";
+import { NeuronMesh } from "./neuron-mesh.js";
 
 const RELEVANT = ["snapshot", "result", "settings", "focus"];
 
@@ -41,7 +42,13 @@ export class NetworkView {
     this.outputLabels = Array.from({ length: output.size }, (_, d) => {
       const at = (output.offset + d) * 3;
       const away = 0.8; // to the right of the neuron, along its card
-      const label = this.scene.addLabel(String(d), positions[at] + away * Math.cos(this.layout.yaw), positions[at + 1], positions[at + 2] + away * Math.sin(this.layout.yaw), "output");
+      const label = this.scene.addLabel(
+        String(d),
+        positions[at] + away * Math.cos(this.layout.yaw),
+        positions[at + 1],
+        positions[at + 2] + away * Math.sin(this.layout.yaw),
+        "output",
+      );
       label.addEventListener("click", () => this.onSelect(layers.length - 1, d)); // a bigger target than the neuron
       return label;
     });
@@ -73,7 +80,9 @@ export class NetworkView {
     const { topK, threshold } = state.settings;
     this.lines.update(state.snapshot.mlp, state.result ? state.result.activations : null, { topK, threshold, focus });
     const top = state.result ? argmax(state.result.activations.at(-1)) : -1;
-    this.outputLabels.forEach((label, d) => label.classList.toggle("top", d === top));
+    this.outputLabels.forEach((label, d) => {
+      label.classList.toggle("top", d === top);
+    });
     this.legendText.textContent = state.result
       ? "Neuron colour: its weighted sum (blue is negative: ReLU turns it off). Size: its activation. Lines: weight × incoming activation. Scaled per layer."
       : "Lines: the learned weights (orange positive, blue negative), strongest per neuron. Draw a digit to see what flows through them.";

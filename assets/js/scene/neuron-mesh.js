@@ -50,9 +50,16 @@ export class NeuronMesh {
     for (let l = 0; l < layers.length; l++) {
       const layer = layers[l];
       // Input: the normalised pixel; hidden: the weighted sum (blue ones are cut to 0 by ReLU); output: the probability.
-      const values = !result ? null : l === 0 ? result.activations[0] : layer.kind === "output" ? result.activations[l] : result.preActivations[l - 1];
+      const values = !result
+        ? null
+        : l === 0
+          ? result.activations[0]
+          : layer.kind === "output"
+            ? result.activations[l]
+            : result.preActivations[l - 1];
       const activations = result ? result.activations[l] : null;
-      let max = 0, maxActivation = 0;
+      let max = 0,
+        maxActivation = 0;
       for (let i = 0; values && i < layer.size; i++) {
         max = Math.max(max, Math.abs(values[i]));
         maxActivation = Math.max(maxActivation, activations[i]);

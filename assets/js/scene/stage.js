@@ -91,13 +91,16 @@ export class NetworkScene {
       for (let i = 0; i < points.length; i += 3) {
         const p = this.scratch.set(points[i], points[i + 1], points[i + 2]).project(camera);
         if (p.z > 1) return false;
-        bounds.minX = Math.min(bounds.minX, p.x); bounds.maxX = Math.max(bounds.maxX, p.x);
-        bounds.minY = Math.min(bounds.minY, p.y); bounds.maxY = Math.max(bounds.maxY, p.y);
+        bounds.minX = Math.min(bounds.minX, p.x);
+        bounds.maxX = Math.max(bounds.maxX, p.x);
+        bounds.minY = Math.min(bounds.minY, p.y);
+        bounds.maxY = Math.max(bounds.maxY, p.y);
       }
       return Math.max(-bounds.minX, bounds.maxX, -bounds.minY, bounds.maxY) <= FIT_MARGIN;
     };
     const fitDistance = () => {
-      let near = 1, far = 200;
+      let near = 1,
+        far = 200;
       for (let step = 0; step < 24; step++) {
         const middle = (near + far) / 2;
         if (project(middle)) far = middle;
@@ -148,7 +151,7 @@ export class NetworkScene {
     this.requestRender();
   }
 
-    /** Glide back to the home view. */
+  /** Glide back to the home view. */
   resetView() {
     this.reset = { start: null, fromPosition: this.camera.position.clone(), fromTarget: this.controls.target.clone() };
     this.requestRender();
@@ -179,13 +182,15 @@ export class NetworkScene {
   }
 
   placeLabels() {
-    const width = this.canvas.clientWidth, height = this.canvas.clientHeight;
+    const width = this.canvas.clientWidth,
+      height = this.canvas.clientHeight;
     for (const { element, position } of this.labels) {
       this.scratch.copy(position).project(this.camera);
       const visible = this.scratch.z < 1;
       element.style.visibility = visible ? "visible" : "hidden";
       if (!visible) continue;
-      const x = ((this.scratch.x + 1) / 2) * width, y = ((1 - this.scratch.y) / 2) * height;
+      const x = ((this.scratch.x + 1) / 2) * width,
+        y = ((1 - this.scratch.y) / 2) * height;
       element.style.transform = `translate(${x.toFixed(1)}px, ${y.toFixed(1)}px) translate(-50%, -50%)`;
     }
   }
@@ -193,16 +198,21 @@ export class NetworkScene {
   /** Index of the neuron (positions: Float32Array xyz) nearest to the pointer within `pixels`, or -1. */
   pick(clientX, clientY, positions, pixels = 14) {
     const rect = this.canvas.getBoundingClientRect();
-    const px = clientX - rect.left, py = clientY - rect.top;
+    const px = clientX - rect.left,
+      py = clientY - rect.top;
     this.camera.updateMatrixWorld();
     const m = this.projector.multiplyMatrices(this.camera.projectionMatrix, this.camera.matrixWorldInverse).elements;
-    let best = -1, bestDistance = pixels * pixels, bestDepth = Infinity;
+    let best = -1,
+      bestDistance = pixels * pixels,
+      bestDepth = Infinity;
     for (let i = 0; i < positions.length / 3; i++) {
-      const x = positions[i * 3], y = positions[i * 3 + 1], z = positions[i * 3 + 2];
+      const x = positions[i * 3],
+        y = positions[i * 3 + 1],
+        z = positions[i * 3 + 2];
       const w = m[3] * x + m[7] * y + m[11] * z + m[15];
       if (w <= 0) continue;
-      const sx = ((m[0] * x + m[4] * y + m[8] * z + m[12]) / w + 1) / 2 * rect.width;
-      const sy = (1 - (m[1] * x + m[5] * y + m[9] * z + m[13]) / w) / 2 * rect.height;
+      const sx = (((m[0] * x + m[4] * y + m[8] * z + m[12]) / w + 1) / 2) * rect.width;
+      const sy = ((1 - (m[1] * x + m[5] * y + m[9] * z + m[13]) / w) / 2) * rect.height;
       const d = (sx - px) ** 2 + (sy - py) ** 2;
       if (d < bestDistance || (d === bestDistance && w < bestDepth)) {
         best = i;

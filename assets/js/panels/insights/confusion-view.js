@@ -4,10 +4,11 @@
 //
 // Mistake images: fetched lazily from `state.manifest.gallery.url` on the first cell
 // chosen, through the shared sample-set cache.
-import { fitCanvas, pointerPosition, digitCanvas, watchWidth } from "./canvas.js";
-import { currentEntry, classNames, shownIndex } from "./snapshot-data.js";
+
 import { loadSampleSet } from "../../data/sample-sets.js";
 import { el } from "../dom.js";
+import { digitCanvas, fitCanvas, pointerPosition, watchWidth } from "./canvas.js";
+import { classNames, currentEntry, shownIndex } from "./snapshot-data.js";
 
 const LABEL_SPACE = 22; // room for the digit names left of and above the grid
 const MAX_SIDE = 440;
@@ -220,18 +221,21 @@ export class ConfusionView {
       (mistake) => mistake.label === row && mistake.predicted === column,
     );
     this.mistakes.hidden = false;
-    this.mistakesHeading.textContent = row === column
-      ? `${names[row]} read as ${names[column]}: correct`
-      : `${names[row]} read as ${names[column]}: ${count} in the test set`;
+    this.mistakesHeading.textContent =
+      row === column
+        ? `${names[row]} read as ${names[column]}: correct`
+        : `${names[row]} read as ${names[column]}: ${count} in the test set`;
     this.thumbnails.replaceChildren();
     if (row === column) {
-      this.mistakesNote.textContent = "These answers are right. The export only keeps mistakes, so there are no images to show here — pick a cell off the diagonal.";
+      this.mistakesNote.textContent =
+        "These answers are right. The export only keeps mistakes, so there are no images to show here — pick a cell off the diagonal.";
       return;
     }
     if (mistakes.length === 0) {
-      this.mistakesNote.textContent = count === 0
-        ? "No test digit was confused this way at this point of training."
-        : "No exported examples for this cell: the export keeps only the most confident mistakes of each snapshot.";
+      this.mistakesNote.textContent =
+        count === 0
+          ? "No test digit was confused this way at this point of training."
+          : "No exported examples for this cell: the export keeps only the most confident mistakes of each snapshot.";
       return;
     }
     this.mistakesNote.textContent = `${mistakes.length === count ? "All" : `The ${mistakes.length} most confident`} of them. Click one to draw it on the pad.`;

@@ -11,12 +11,13 @@
 //   pixels         the drawing, 784 values 0..1 (or null)
 //   selected       {layer, index} with layer 0 = input, 1 = first hidden (or null)
 // Actions they call: loadDigit(pixels) (latent map, mistakes), setSnapshot(index) (training).
-import { LatentMapView } from "./latent-map-view.js";
-import { TrainingCurvesView } from "./training-curves-view.js";
-import { ConfusionView } from "./confusion-view.js";
-import { WeightImageView } from "./weight-image-view.js";
-import { SaliencyOverlay } from "./saliency-overlay.js";
+
 import { el } from "../dom.js";
+import { ConfusionView } from "./confusion-view.js";
+import { LatentMapView } from "./latent-map-view.js";
+import { SaliencyOverlay } from "./saliency-overlay.js";
+import { TrainingCurvesView } from "./training-curves-view.js";
+import { WeightImageView } from "./weight-image-view.js";
 
 const TABS = [
   { name: "latent", label: "Latent map", View: LatentMapView },
@@ -38,14 +39,18 @@ export class InsightsPanel {
     this.views = new Map();
     const tablist = el("div", { class: "ins-tabs", role: "tablist", "aria-label": "Insights" });
     const panelElements = TABS.map(({ name, label, View }) => {
-      const tab = el("button", {
-        type: "button",
-        role: "tab",
-        id: `${prefix}-tab-${name}`,
-        "aria-controls": `${prefix}-panel-${name}`,
-        class: "ins-tab",
-        "data-tab": name,
-      }, [label]);
+      const tab = el(
+        "button",
+        {
+          type: "button",
+          role: "tab",
+          id: `${prefix}-tab-${name}`,
+          "aria-controls": `${prefix}-panel-${name}`,
+          class: "ins-tab",
+          "data-tab": name,
+        },
+        [label],
+      );
       tab.addEventListener("click", () => this.selectTab(name));
       tab.addEventListener("keydown", (event) => this.onTabKey(event));
       tablist.append(tab);

@@ -5,13 +5,14 @@
 // Probe digits (789 kB): fetched through the page's shared sample-set cache only once they
 // are wanted — a second after the page's first prediction, or at once when someone reaches
 // for the map — so they never slow down the first answer.
-import { projectToLatent, viewBox, nearestInDirection, CoordsTransition } from "../../model/latent.js";
-import { argmax } from "../../model/mlp.js";
-import { CLASS_COLOURS } from "./class-colours.js";
-import { fitCanvas, pointerPosition, digitCanvas, watchWidth } from "./canvas.js";
+
 import { loadSampleSet } from "../../data/sample-sets.js";
-import { snapshotTensor, currentEntry, classNames } from "./snapshot-data.js";
+import { CoordsTransition, nearestInDirection, projectToLatent, viewBox } from "../../model/latent.js";
+import { argmax } from "../../model/mlp.js";
 import { el } from "../dom.js";
+import { digitCanvas, fitCanvas, pointerPosition, watchWidth } from "./canvas.js";
+import { CLASS_COLOURS } from "./class-colours.js";
+import { classNames, currentEntry, snapshotTensor } from "./snapshot-data.js";
 
 // People who ask for less motion get the new map at once.
 const TRANSITION_MS = globalThis.matchMedia?.("(prefers-reduced-motion: reduce)").matches ? 0 : 400;
@@ -54,7 +55,8 @@ export class LatentMapView {
     this.canvas = el("canvas", {
       class: "ins-latent-canvas",
       tabindex: "0",
-      "aria-label": "Latent map: each dot is a test digit, coloured by its class. Arrow keys move between digits, Enter draws the chosen one on the pad",
+      "aria-label":
+        "Latent map: each dot is a test digit, coloured by its class. Arrow keys move between digits, Enter draws the chosen one on the pad",
     });
     this.tooltipDigit = el("canvas");
     this.tooltipLabel = el("span", { class: "ins-tooltip-label" });
@@ -81,8 +83,10 @@ export class LatentMapView {
     // The glide is only worth its frames when people can see it: a map scrolled out of
     // view (or mostly so) jumps, and leaves the frames to the 3D view.
     this.onScreen = true;
-    new IntersectionObserver(([entry]) => (this.onScreen = entry.intersectionRatio >= 0.5), { threshold: [0, 0.5, 1] }).observe(this.canvas);
-        watchWidth(this.stage, (width) => {
+    new IntersectionObserver(([entry]) => (this.onScreen = entry.intersectionRatio >= 0.5), { threshold: [0, 0.5, 1] }).observe(
+      this.canvas,
+    );
+    watchWidth(this.stage, (width) => {
       this.side = Math.min(width, MAX_SIDE);
       this.render();
     });
@@ -108,7 +112,9 @@ export class LatentMapView {
   setHighlight(previewClass, pinnedClass) {
     this.pinnedClass = pinnedClass;
     this.highlightClass = previewClass >= 0 ? previewClass : pinnedClass;
-    this.legendButtons.forEach((button, digit) => button.setAttribute("aria-pressed", String(digit === pinnedClass)));
+    this.legendButtons.forEach((button, digit) => {
+      button.setAttribute("aria-pressed", String(digit === pinnedClass));
+    });
     this.render();
   }
 
@@ -343,9 +349,10 @@ export class LatentMapView {
     if (!coords || !this.probe) return;
     if (event.key in directions) {
       const eligible = (i) => this.highlightClass < 0 || this.probe.labels[i] === this.highlightClass;
-      const next = this.hovered < 0
-        ? this.nearestPoint({ x: this.side / 2, y: this.side / 2 }, Infinity)
-        : nearestInDirection(coords, this.hovered, ...directions[event.key], eligible);
+      const next =
+        this.hovered < 0
+          ? this.nearestPoint({ x: this.side / 2, y: this.side / 2 }, Infinity)
+          : nearestInDirection(coords, this.hovered, ...directions[event.key], eligible);
       if (next >= 0) this.setHovered(next);
     } else if ((event.key === "Enter" || event.key === " ") && this.hovered >= 0) {
       this.actions.loadDigit(this.probe.pixels(this.hovered));
@@ -366,7 +373,8 @@ export class LatentMapView {
       const names = classNames(this.state?.manifest);
       digitCanvas(this.probe.image(index), this.tooltipDigit);
       this.tooltipLabel.textContent = `A “${names[this.probe.labels[index]]}” · test image #${this.probe.testIndices[index]}`;
-      this.tooltipHint.textContent = this.pinned === index ? "Tap again to draw it on the pad" : "Click or press Enter to draw it on the pad";
+      this.tooltipHint.textContent =
+        this.pinned === index ? "Tap again to draw it on the pad" : "Click or press Enter to draw it on the pad";
       const [x, y] = this.toScreen(this.points.current[2 * index], this.points.current[2 * index + 1]);
       // Keep the tooltip inside the map: flip it left/up near the right/bottom edges.
       this.tooltip.style.left = x < this.side / 2 ? `${x + 14}px` : "";

@@ -1,8 +1,9 @@
 // Saliency over the page's 28×28 preview: which ink pushed the network towards its
 // answer (warm) and which argued against it (blue), from gradient × input of the
 // predicted class's logit (see ../saliency.js for why the logit). Toggleable.
-import { SaliencyComputer } from "../../model/saliency.js";
+
 import { writeColor } from "../../model/palette.js";
+import { SaliencyComputer } from "../../model/saliency.js";
 import { el } from "../dom.js";
 import { fitCanvas } from "./canvas.js";
 
@@ -81,7 +82,7 @@ export class SaliencyOverlay {
       return;
     }
 
-    if (!this.computer || !this.computer.fits(mlp)) this.computer = new SaliencyComputer(mlp);
+    if (!this.computer?.fits(mlp)) this.computer = new SaliencyComputer(mlp);
     const { map, maxAbs, classIndex } = this.computer.compute(mlp, result, pixels, manifest.model.input.std);
     this.canvas.dataset.class = String(classIndex); // a stable hook: the class whose saliency is shown
     const data = this.image.data;

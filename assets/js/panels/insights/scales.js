@@ -55,7 +55,10 @@ export class LogScale {
 
 /** 0, 50, 1.2k, 60k, 3M: short counts for axis labels and readouts. */
 export function formatCount(n) {
-  for (const [size, suffix] of [[1e6, "M"], [1e3, "k"]]) {
+  for (const [size, suffix] of [
+    [1e6, "M"],
+    [1e3, "k"],
+  ]) {
     if (n >= size) return `${Number((n / size).toPrecision(n >= size * 100 ? 3 : 2))}${suffix}`;
   }
   return String(n);

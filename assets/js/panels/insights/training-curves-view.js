@@ -1,11 +1,12 @@
 // How training went: the training-loss history and the test accuracy of every snapshot on
 // one "images seen" axis, a cursor at the current snapshot (click or drag to move the
 // timeline, arrow keys too), and per-class test accuracy bars for the current snapshot.
-import { CLASS_COLOURS } from "./class-colours.js";
-import { fitCanvas, pointerPosition, watchWidth } from "./canvas.js";
-import { currentEntry, classNames, shownIndex } from "./snapshot-data.js";
-import { SymlogScale, LogScale, formatCount } from "./scales.js";
+
 import { el } from "../dom.js";
+import { fitCanvas, pointerPosition, watchWidth } from "./canvas.js";
+import { CLASS_COLOURS } from "./class-colours.js";
+import { formatCount, LogScale, SymlogScale } from "./scales.js";
+import { classNames, currentEntry, shownIndex } from "./snapshot-data.js";
 
 const MARGIN = { left: 40, right: 12, top: 16, bottom: 24 };
 const LOSS_HEIGHT = 110;
@@ -230,7 +231,10 @@ export class TrainingCurvesView {
   drawLoss(context, top) {
     const { loss_history: history, timeline } = this.state.manifest;
     const toY = (loss) => top + (1 - this.lossScale.map(loss)) * LOSS_HEIGHT;
-    this.drawYLabels(context, this.lossScale.ticks().map((tick) => [toY(tick), String(tick)]));
+    this.drawYLabels(
+      context,
+      this.lossScale.ticks().map((tick) => [toY(tick), String(tick)]),
+    );
     this.drawLossLegend(context, top - 13);
 
     if (history?.loss?.length) {
@@ -284,7 +288,10 @@ export class TrainingCurvesView {
   drawAccuracy(context, top) {
     const { timeline } = this.state.manifest;
     const toY = (accuracy) => top + (1 - accuracy) * ACCURACY_HEIGHT;
-    this.drawYLabels(context, [0, 0.5, 1].map((v) => [toY(v), `${v * 100}%`]));
+    this.drawYLabels(
+      context,
+      [0, 0.5, 1].map((v) => [toY(v), `${v * 100}%`]),
+    );
     context.fillStyle = TEXT;
     context.textAlign = "left";
     context.textBaseline = "top";
@@ -295,7 +302,10 @@ export class TrainingCurvesView {
     context.strokeStyle = "#8fd694";
     context.lineWidth = 1.5;
     context.beginPath();
-    points.forEach(([x, y], i) => (i === 0 ? context.moveTo(x, y) : context.lineTo(x, y)));
+    for (const [i, [x, y]] of points.entries()) {
+      if (i === 0) context.moveTo(x, y);
+      else context.lineTo(x, y);
+    }
     context.stroke();
     context.fillStyle = "#8fd694";
     for (const [x, y] of points) {

@@ -1,7 +1,7 @@
 // What a first-layer hidden neuron looks for: its 784 incoming weights drawn as a 28×28
 // picture (warm = ink here excites it, blue = ink here inhibits it), the same weights
 // where the current drawing has ink, and the neuron's activation for the drawing.
-import { writeColor, cssGradient } from "../../model/palette.js";
+import { cssGradient, writeColor } from "../../model/palette.js";
 import { el } from "../dom.js";
 
 const FIRST_HIDDEN = 1; // layer numbering as in mlp.forward's activations: 0 = input
@@ -43,7 +43,12 @@ export class WeightImageView {
   update(state) {
     const { selected, mlp } = state;
     const layer = mlp?.layers[0];
-    this.container.hidden = !(selected?.layer === FIRST_HIDDEN && layer?.inSize === 784 && selected.index >= 0 && selected.index < layer.outSize);
+    this.container.hidden = !(
+      selected?.layer === FIRST_HIDDEN &&
+      layer?.inSize === 784 &&
+      selected.index >= 0 &&
+      selected.index < layer.outSize
+    );
     if (this.container.hidden) return;
     this.container.dataset.neuron = `${selected.layer}.${selected.index}`; // a stable hook for tests
     const weights = layer.weight.subarray(selected.index * 784, (selected.index + 1) * 784);
@@ -69,9 +74,8 @@ export class WeightImageView {
     }
     this.activationValue.textContent = value.toFixed(2);
     this.activationFill.style.width = `${largest > 0 ? (value / largest) * 100 : 0}%`;
-    this.activationNote.textContent = value > 0
-      ? `${ordinal(stronger + 1)} strongest of ${activations.length}`
-      : "silent: the drawing does not match what it looks for";
+    this.activationNote.textContent =
+      value > 0 ? `${ordinal(stronger + 1)} strongest of ${activations.length}` : "silent: the drawing does not match what it looks for";
   }
 
   /** Diverging 28×28 image of value(i), scaled by its largest magnitude. */
@@ -96,6 +100,6 @@ function pixelCanvas() {
 }
 
 function ordinal(n) {
-  const suffix = n % 100 >= 11 && n % 100 <= 13 ? "th" : ["th", "st", "nd", "rd"][n % 10] ?? "th";
+  const suffix = n % 100 >= 11 && n % 100 <= 13 ? "th" : (["th", "st", "nd", "rd"][n % 10] ?? "th");
   return `${n}${suffix}`;
 }
