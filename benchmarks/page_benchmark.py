@@ -107,7 +107,7 @@ UPDATE_TIME = """async ([manifestUrl, repeats]) => {
   const { normalise, preprocess } = await import('./assets/js/model/preprocess.js');
   const manifest = await loadManifest(new URL(manifestUrl, location.href).href);
   const snapshot = await new SnapshotStore(manifest).load(manifest.timeline.length - 1);
-  const net = layout(snapshot.mlp.sizes);
+  const net = layout(snapshot.network.sizes);
   const neurons = new NeuronMesh(net), lines = new ConnectionLines(net);
   const ink = new Float32Array(280 * 280);
   for (let y = 60; y < 220; y++) for (let x = 120; x < 150; x++) ink[y * 280 + x] = 1;
@@ -117,9 +117,9 @@ UPDATE_TIME = """async ([manifestUrl, repeats]) => {
     const t0 = performance.now();
     const pixels = preprocess(ink, 280, 280);
     const t1 = performance.now();
-    const result = snapshot.mlp.forward(normalise(pixels, manifest.model.input, input));
+    const result = snapshot.network.forward(normalise(pixels, manifest.model.input, input));
     neurons.update(result);
-    lines.update(snapshot.mlp, result.activations, { topK: Infinity, threshold: 0 });
+    lines.update(snapshot.network, result.activations, { topK: Infinity, threshold: 0 });
     times.push(performance.now() - t1);
     preprocessTimes.push(t1 - t0);
   }

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { test } from "node:test";
+import { displayPath } from "../../assets/js/data/fetch-file.js";
 import { validateManifest } from "../../assets/js/data/manifest.js";
-import { displayPath, SnapshotStore } from "../../assets/js/data/snapshot-store.js";
+import { SnapshotStore } from "../../assets/js/data/snapshot-store.js";
 import { LAYER_SIZES, makeManifest, randomNetwork, writeSafetensors } from "./helpers.mjs";
 
 const BASE = "http://127.0.0.1:8000/exports/mlp_weights.json";
@@ -60,7 +61,7 @@ test("a snapshot is fetched, checked, decoded into an MLP and cached", async () 
   const snapshot = await store.show(1);
   assert.equal(snapshot.index, 1);
   assert.equal(snapshot.metadata.id, "snap1");
-  assert.deepEqual(snapshot.mlp.sizes, LAYER_SIZES);
+  assert.deepEqual(snapshot.network.sizes, LAYER_SIZES);
   assert.equal(snapshot.tensors.get("latent.coords").shape[0], 4);
   assert.equal(await store.show(1), snapshot, "second show comes from the cache");
   assert.deepEqual(log, [manifest.timeline[1].url]);

@@ -44,9 +44,10 @@ export class ShareLink {
     this.readState = readState;
     this.timer = 0;
     button.addEventListener("click", () => this.copy());
-    // A link pasted into this very tab only changes the hash: open it as a fresh page.
-    // (replaceState, used for our own writes, fires no hashchange.)
-    addEventListener("hashchange", () => location.reload());
+  }
+
+  update(_state, changed) {
+    if (changed.has("snapshot") || changed.has("pixels") || changed.has("focus")) this.schedule();
   }
 
   /**

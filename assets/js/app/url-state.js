@@ -10,6 +10,8 @@
 // Before base64 the bytes are zero-run-length coded (a 0 byte is followed by the run
 // length − 1): a digit leaves most of the pad blank, so links shrink about threefold.
 
+import { sameSiteUrl } from "../data/fetch-file.js";
+
 const PIXELS = 784;
 const CAMERA_DECIMALS = 2;
 const CAMERA_LIMIT = 1e4;
@@ -92,11 +94,20 @@ export function checkUrlStateAgainstManifest(state, manifest) {
   return { state: checked, notices };
 }
 
+function isSameSitePath(path) {
+  try {
+    sameSiteUrl(path, "https://page.invalid/");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const PARSERS = {
   export(value) {
-    // Paths relative to the page only (as export-loader.js accepts): no scheme, no host,
-    // no leading "/", so a link cannot make the page load someone else's files.
-    const ok = /^[A-Za-z0-9._~\-/]{1,300}\.json$/.test(value) && !value.startsWith("/");
+    // A short, plain path; the same-site rule itself is sameSiteUrl's, checked against a
+    // stand-in page here (DOM-free) and against the real page when the export loads.
+    const ok = /^[A-Za-z0-9._~\-/]{1,300}\.json$/.test(value) && isSameSitePath(value);
     return ok
       ? { value }
       : {

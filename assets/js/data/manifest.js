@@ -2,8 +2,12 @@
 // Every check throws an Error whose message says which field is wrong, so the
 // page can show "<file>: <problem>" without guessing.
 
+import { sameSiteUrl } from "./fetch-file.js";
+
 export const FORMAT = "mnist-mlp-timeline";
 export const FORMAT_VERSION = 1;
+
+const DIGIT_NAMES = Object.freeze(["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"]);
 
 function fail(message) {
   throw new Error(message);
@@ -37,6 +41,7 @@ function checkModel(model) {
   if (model.class_names !== undefined && (!Array.isArray(model.class_names) || model.class_names.length !== 10)) {
     fail("model.class_names must list 10 names");
   }
+  if (model.parameter_count !== undefined && !isCount(model.parameter_count)) fail("model.parameter_count must be a positive integer");
   if (model.tensor_dtype !== undefined && model.tensor_dtype !== "F16") {
     fail(`model.tensor_dtype must be F16, got ${JSON.stringify(model.tensor_dtype)}`);
   }
@@ -44,18 +49,19 @@ function checkModel(model) {
 
 function resolveFile(entry, where, manifestUrl) {
   if (!isObject(entry) || typeof entry.file !== "string" || entry.file === "") fail(`${where}.file is missing`);
-  if (/^[a-z][a-z0-9+.-]*:|^\/|\\/i.test(entry.file)) {
-    fail(`${where}.file must be a path relative to the manifest, got ${JSON.stringify(entry.file)}`);
-  }
   if (entry.bytes !== undefined && !(Number.isInteger(entry.bytes) && entry.bytes > 8)) {
     fail(`${where}.bytes must be a file size in bytes`);
   }
   if (entry.sha256 !== undefined && !/^[0-9a-f]{64}$/.test(entry.sha256)) {
     fail(`${where}.sha256 must be 64 lowercase hex digits`);
   }
-  const url = new URL(entry.file, manifestUrl);
-  if (url.origin !== new URL(manifestUrl).origin) fail(`${where}.file leaves the manifest's site`);
-  return { ...entry, url: url.href };
+  let url;
+  try {
+    url = sameSiteUrl(entry.file, manifestUrl);
+  } catch (error) {
+    fail(`${where}.file must be a path relative to the manifest, got ${JSON.stringify(entry.file)} (${error.message})`);
+  }
+  return { ...entry, url };
 }
 
 function checkTimeline(timeline, manifestUrl) {
@@ -81,7 +87,10 @@ function checkTimeline(timeline, manifestUrl) {
   });
 }
 
-/** Check a parsed manifest and return a copy whose file entries carry absolute `url`s. */
+/**
+ * Check a parsed manifest and return a copy whose file entries carry absolute `url`s
+ * (and whose model has its class_names).
+ */
 export function validateManifest(json, manifestUrl) {
   if (!isObject(json)) fail("the manifest is not a JSON object");
   if (json.format !== FORMAT) fail(`format must be "${FORMAT}", got ${JSON.stringify(json.format)}`);
@@ -90,6 +99,8 @@ export function validateManifest(json, manifestUrl) {
   }
   checkModel(json.model);
   const manifest = { ...json, url: new URL(manifestUrl).href, timeline: checkTimeline(json.timeline, manifestUrl) };
+  // Class names are optional in the format: the views always get ten.
+  manifest.model = { ...json.model, class_names: json.model.class_names ?? DIGIT_NAMES };
   for (const key of ["probe", "gallery"]) {
     if (json[key] !== undefined) manifest[key] = resolveFile(json[key], key, manifestUrl);
   }

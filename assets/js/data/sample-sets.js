@@ -3,7 +3,7 @@
 // first use, and shared by every part of the page through one cache.
 import { parseSafetensors } from "./safetensors.js";
 import { pixelsFromBytes } from "../model/preprocess.js";
-import { displayPath } from "./snapshot-store.js";
+import { displayPath, fetchFile, inFile } from "./fetch-file.js";
 
 const cache = new Map();
 
@@ -32,19 +32,19 @@ export class SampleSet {
 }
 
 /** Decode a parsed probe/gallery file, checking the tensors the format promises. */
-export function sampleSetFromTensors(tensors, name) {
+export function sampleSetFromTensors(tensors) {
   const images = tensors.get("images");
   const labels = tensors.get("labels");
   const testIndices = tensors.get("test_indices");
   if (!images || !labels || !testIndices) {
-    throw new Error(`${name}: needs the tensors images, labels and test_indices`);
+    throw new Error(`needs the tensors images, labels and test_indices`);
   }
   const count = labels.shape[0];
   if (images.dtype !== "U8" || JSON.stringify(images.shape) !== JSON.stringify([count, 28, 28])) {
-    throw new Error(`${name}: images must be U8 [${count}, 28, 28], got ${images.dtype} ${JSON.stringify(images.shape)}`);
+    throw new Error(`images must be U8 [${count}, 28, 28], got ${images.dtype} ${JSON.stringify(images.shape)}`);
   }
   if (labels.dtype !== "U8" || testIndices.dtype !== "I32" || testIndices.shape[0] !== count) {
-    throw new Error(`${name}: labels must be U8 [${count}] and test_indices I32 [${count}]`);
+    throw new Error(`labels must be U8 [${count}] and test_indices I32 [${count}]`);
   }
   return new SampleSet({ images: images.data, labels: labels.data, testIndices: testIndices.data });
 }
@@ -65,21 +65,11 @@ export function loadSampleSet(entry, fetchImpl = globalThis.fetch.bind(globalThi
 }
 
 async function download({ url, bytes }, fetchImpl) {
-  const path = displayPath(url);
-  let buffer;
-  try {
-    const response = await fetchImpl(url);
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    buffer = await response.arrayBuffer();
-  } catch (error) {
-    throw new Error(`${path}: could not be loaded (${error.message})`);
-  }
-  if (bytes !== undefined && buffer.byteLength !== bytes) {
-    throw new Error(`${path}: ${buffer.byteLength} bytes, the manifest says ${bytes} (truncated or replaced file)`);
-  }
-  try {
-    return sampleSetFromTensors(parseSafetensors(buffer).tensors, path);
-  } catch (error) {
-    throw new Error(error.message.startsWith(path) ? error.message : `${path}: ${error.message}`);
-  }
+  const buffer = await fetchFile(url, { fetch: fetchImpl });
+  return inFile(displayPath(url), () => {
+    if (bytes !== undefined && buffer.byteLength !== bytes) {
+      throw new Error(`${buffer.byteLength} bytes, the manifest says ${bytes} (truncated or replaced file)`);
+    }
+    return sampleSetFromTensors(parseSafetensors(buffer).tensors);
+  });
 }

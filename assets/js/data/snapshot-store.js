@@ -1,16 +1,11 @@
 // Loads timeline snapshots on demand: fetch → parse → check shapes, size,
-// sha256 and finiteness → build the MLP. Keeps an LRU cache of decoded
+// sha256 and finiteness → build the network. Keeps an LRU cache of decoded
 // snapshots, prefetches neighbours, and while the user scrubs fast it drops
 // superseded downloads and never lets an older answer replace a newer one.
 import { MLP } from "../model/mlp.js";
-import { parseSafetensors } from "./safetensors.js";
+import { displayPath, fetchFile } from "./fetch-file.js";
 import { snapshotShapes } from "./manifest.js";
-
-/** The file's path as people know it ("exports/mlp_weights/003_img120.safetensors"). */
-export function displayPath(url) {
-  const parsed = new URL(url);
-  return decodeURIComponent(parsed.pathname.replace(/^\//, ""));
-}
+import { parseSafetensors } from "./safetensors.js";
 
 async function sha256Hex(buffer) {
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", buffer));
@@ -79,16 +74,7 @@ export class SnapshotStore {
   async download(index, signal) {
     const entry = this.manifest.timeline[index];
     if (!entry) throw new Error(`there is no snapshot ${index}`);
-    const path = displayPath(entry.url);
-    let buffer;
-    try {
-      const response = await this.fetch(entry.url, { signal });
-      if (!response.ok) throw new Error(`HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""}`);
-      buffer = await response.arrayBuffer();
-    } catch (error) {
-      if (error.name === "AbortError") throw error;
-      throw new Error(`${path}: could not be loaded (${error.message})`);
-    }
+    const buffer = await fetchFile(entry.url, { signal, fetch: this.fetch });
     try {
       if (entry.bytes !== undefined && buffer.byteLength !== entry.bytes) {
         throw new Error(`${buffer.byteLength < entry.bytes ? "truncated file" : "wrong size"}: ${buffer.byteLength} bytes, the manifest says ${entry.bytes}`);
@@ -98,11 +84,11 @@ export class SnapshotStore {
       }
       const { metadata, tensors } = parseSafetensors(buffer);
       checkTensors(tensors, this.shapes);
-      const snapshot = { index, entry, metadata, tensors, mlp: new MLP(tensors), bytes: buffer.byteLength };
+      const snapshot = { index, entry, metadata, tensors, network: new MLP(tensors), bytes: buffer.byteLength };
       this.remember(index, snapshot);
       return snapshot;
     } catch (error) {
-      throw new Error(`${path}: ${error.message}`);
+      throw new Error(`${displayPath(entry.url)}: ${error.message}`);
     }
   }
 

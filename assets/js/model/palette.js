@@ -29,12 +29,19 @@ function interpolate(t) {
 // so colours meant for WebGL are converted from sRGB (what the stops and CSS use) to linear.
 const toLinear = (c) => (c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
 
-/** Linear RGB floats for LUT_SIZE evenly spaced values from -1 to 1: [r0, g0, b0, r1, …]. */
-const LUT = (() => {
+/** RGB floats for LUT_SIZE evenly spaced values from -1 to 1, [r0, g0, b0, r1, …], through `encode`. */
+function table(encode) {
   const lut = new Float32Array(LUT_SIZE * 3);
-  for (let i = 0; i < LUT_SIZE; i++) lut.set(interpolate((i / (LUT_SIZE - 1)) * 2 - 1).map(toLinear), i * 3);
+  for (let i = 0; i < LUT_SIZE; i++) lut.set(interpolate((i / (LUT_SIZE - 1)) * 2 - 1).map(encode), i * 3);
   return lut;
-})();
+}
+
+const LUT = table(toLinear); // for WebGL
+/** sRGB bytes, as CSS and 2D canvases use them (the legends' colours). */
+const SRGB_BYTES = Uint8ClampedArray.from(
+  table((c) => c),
+  (v) => Math.round(v * 255),
+);
 
 /** The same table as bytes 0..255 (for compact vertex colours). */
 export const LUT_BYTES = Uint8Array.from(LUT, (v) => Math.round(v * 255));
@@ -51,6 +58,17 @@ export function writeColor(t, out, offset, gain = 1) {
   out[offset] = LUT[i] * gain;
   out[offset + 1] = LUT[i + 1] * gain;
   out[offset + 2] = LUT[i + 2] * gain;
+}
+
+/**
+ * Write the sRGB bytes (0..255) of value t ∈ [-1, 1] (clamped) into out[offset..offset+2]:
+ * for 2D canvases' ImageData, so their pixels match the CSS legends exactly.
+ */
+export function writeSrgbBytes(t, out, offset) {
+  const i = lutIndex(t);
+  out[offset] = SRGB_BYTES[i];
+  out[offset + 1] = SRGB_BYTES[i + 1];
+  out[offset + 2] = SRGB_BYTES[i + 2];
 }
 
 const hex = (rgb) =>

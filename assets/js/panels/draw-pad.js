@@ -102,13 +102,26 @@ export class DrawPad {
     this.paintAll();
   }
 
-  /** Show a 28×28 digit (ink 0..1) enlarged on the pad, so it can be drawn over. */
-  showDigit(pixels) {
-    const cell = this.width / 28;
-    for (let y = 0; y < this.height; y++) {
-      for (let x = 0; x < this.width; x++) this.ink[y * this.width + x] = pixels[Math.floor(y / cell) * 28 + Math.floor(x / cell)];
+  /**
+   * A digit loaded into the app (a test digit, a shared drawing) is shown enlarged on the
+   * pad, so it can be drawn over. The pad's own strokes are already the state's pixels.
+   */
+  update(state, changed) {
+    if (changed.has("settings")) this.setBrushSize(state.settings.brushSize);
+    if (changed.has("pixels") && state.source !== "pad" && state.pixels) {
+      const [rows, columns] = state.manifest.model.input.shape;
+      this.showDigit(state.pixels, rows, columns);
+      this.render();
     }
-    this.paintAll();
+  }
+
+  /** Show a rows×columns image (ink 0..1) enlarged on the pad; the app already has it as its input. */
+  showDigit(pixels, rows, columns) {
+    for (let y = 0; y < this.height; y++) {
+      const row = Math.floor((y * rows) / this.height) * columns;
+      for (let x = 0; x < this.width; x++) this.ink[y * this.width + x] = pixels[row + Math.floor((x * columns) / this.width)];
+    }
+    this.grow({ left: 0, top: 0, right: this.width - 1, bottom: this.height - 1 });
   }
 
   paintAll() {

@@ -4,12 +4,10 @@ export class InputPreview {
     this.context = canvas.getContext("2d");
     this.image = this.context.createImageData(28, 28);
     this.note = note;
-    this.shown = undefined;
   }
 
-  update(state) {
-    if (state.pixels === this.shown) return;
-    this.shown = state.pixels;
+  update(state, changed) {
+    if (!changed.has("pixels") && !changed.has("settings")) return;
     const data = this.image.data;
     for (let i = 0; i < 784; i++) {
       const v = state.pixels ? Math.round(state.pixels[i] * 255) : 0;

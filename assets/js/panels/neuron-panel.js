@@ -41,16 +41,17 @@ export class NeuronPanel {
     this.order = new Int32Array(1024);
   }
 
-  update(state) {
+  update(state, changed) {
+    if (!["focus", "result", "snapshot"].some((key) => changed.has(key))) return;
     const { selected, snapshot, result } = state;
     const show = Boolean(selected && snapshot);
     this.empty.hidden = show;
     this.details.hidden = !show;
     if (!show) return;
-    const { mlp } = snapshot;
+    const { network } = snapshot;
     const { layer, index } = selected;
-    const last = mlp.sizes.length - 1;
-    this.name.textContent = neuronName(mlp.sizes, layer, index);
+    const last = network.sizes.length - 1;
+    this.name.textContent = neuronName(network.sizes, layer, index);
     if (layer === 0) {
       this.bias.textContent = "–";
       this.sum.textContent = "–";
@@ -61,7 +62,7 @@ export class NeuronPanel {
       this.table.hidden = true;
       return;
     }
-    const weights = mlp.layers[layer - 1];
+    const weights = network.layers[layer - 1];
     this.bias.textContent = fmt(weights.bias[index]);
     this.sum.textContent = fmt(result ? result.preActivations[layer - 1][index] : null);
     this.activationLabel.textContent = layer === last ? "Probability" : "Activation";

@@ -8,11 +8,11 @@ export class OverviewPanel {
     this.rows = null;
   }
 
-  build(sizes) {
+  build({ layer_sizes: sizes, input }) {
     this.rows = sizes.map((size, l) => {
       const row = this.body.insertRow();
       const [name, neurons, parameters, active] = Array.from({ length: 4 }, () => row.insertCell());
-      name.textContent = l === 0 ? "Input 28×28" : l === sizes.length - 1 ? "Output" : `Hidden ${l}`;
+      name.textContent = l === 0 ? `Input ${input.shape.join("×")}` : l === sizes.length - 1 ? "Output" : `Hidden ${l}`;
       neurons.textContent = size.toLocaleString("en");
       parameters.textContent = l === 0 ? "–" : (sizes[l - 1] * size + size).toLocaleString("en");
       return { active };
@@ -27,10 +27,10 @@ export class OverviewPanel {
     row.insertCell();
   }
 
-  update(state) {
-    if (!state.snapshot) return;
-    const sizes = state.snapshot.mlp.sizes;
-    if (!this.rows) this.build(sizes);
+  update(state, changed) {
+    if (changed.has("manifest")) this.build(state.manifest.model);
+    if (!state.snapshot || (!changed.has("result") && !changed.has("snapshot"))) return;
+    const sizes = state.manifest.model.layer_sizes;
     const activations = state.result?.activations;
     this.rows.forEach(({ active }, l) => {
       if (!activations) {

@@ -26,7 +26,8 @@ export class ProbabilityBars {
     });
   }
 
-  update(state) {
+  update(state, changed) {
+    if (!changed.has("result") && !changed.has("snapshot")) return;
     const probabilities = state.result ? state.result.activations.at(-1) : null;
     const top = probabilities ? argmax(probabilities) : -1;
     this.rows.forEach(({ row, fill, value }, d) => {

@@ -12,18 +12,10 @@ export class TimelineBar {
     // The user is about to use the timeline (hover, focus, touch): time to prefetch.
     for (const type of ["pointerenter", "focusin", "pointerdown"]) this.container.addEventListener(type, () => onEngage());
     this.timer = null;
-    this.drawn = null;
+    this.state = null; // the app state, read again when the sparkline is resized
     this.range.addEventListener("input", () => this.onScrub(Number(this.range.value)));
     this.play.addEventListener("click", () => (this.timer ? this.stop() : this.start()));
     new ResizeObserver(() => this.drawSparkline()).observe(this.sparkline);
-  }
-
-  setManifest(manifest) {
-    this.manifest = manifest;
-    this.trainSize = manifest.training?.dataset?.train_size ?? 60000;
-    this.range.max = String(manifest.timeline.length - 1);
-    this.range.disabled = false;
-    this.drawSparkline();
   }
 
   start() {
@@ -49,39 +41,48 @@ export class TimelineBar {
     this.onScrub(index);
   }
 
-  update(state) {
-    if (!this.manifest) return;
-    const requested = this.manifest.timeline[state.requestedIndex];
-    const shown = state.snapshot?.entry;
-    if (requested) {
-      this.label.textContent = `${formatImagesSeen(requested.images_seen, this.trainSize)} ${requested.images_seen === 0 ? "images · untrained" : "seen"}`;
-      this.range.setAttribute("aria-valuetext", `${requested.label}, snapshot ${requested.index + 1} of ${this.manifest.timeline.length}`);
-      if (document.activeElement !== this.range && Number(this.range.value) !== state.requestedIndex)
-        this.range.value = String(state.requestedIndex);
+  update(state, changed) {
+    this.state = state;
+    const { manifest, timeline, snapshot } = state;
+    if (!manifest) return;
+    if (changed.has("manifest")) {
+      this.range.max = String(manifest.timeline.length - 1);
+      this.range.disabled = false;
     }
-    this.status.textContent = state.snapshotFailed
+    if (!changed.has("timeline") && !changed.has("manifest")) return;
+    const requested = manifest.timeline[timeline.requested];
+    const shown = snapshot?.entry;
+    if (requested) {
+      const trainSize = manifest.training?.dataset?.train_size;
+      this.label.textContent = `${formatImagesSeen(requested.images_seen, trainSize)} ${requested.images_seen === 0 ? "images · untrained" : "seen"}`;
+      this.range.setAttribute("aria-valuetext", `${requested.label}, snapshot ${requested.index + 1} of ${manifest.timeline.length}`);
+      if (document.activeElement !== this.range && Number(this.range.value) !== timeline.requested)
+        this.range.value = String(timeline.requested);
+    }
+    this.status.textContent = timeline.failed
       ? `(failed — showing ${shown ? shown.label : "nothing"})`
       : shown && requested && shown.index !== requested.index
         ? "loading…"
         : "";
     this.accuracy.textContent = shown ? formatAccuracy(shown.metrics?.test_accuracy) : "–";
     this.container.dataset.snapshot = shown ? shown.id : "";
-    if (this.drawn !== (shown?.index ?? -1)) this.drawSparkline(shown?.index ?? -1);
+    if (changed.has("snapshot") || changed.has("manifest")) this.drawSparkline();
   }
 
   /** Test accuracy per snapshot as a soft line, with the shown snapshot marked. */
-  drawSparkline(current = this.drawn ?? -1) {
-    this.drawn = current;
+  drawSparkline() {
+    const manifest = this.state?.manifest;
+    const current = this.state?.snapshot?.index ?? -1;
     const canvas = this.sparkline;
     const width = canvas.clientWidth,
       height = canvas.clientHeight;
-    if (!this.manifest || !width) return;
+    if (!manifest || !width) return;
     const ratio = window.devicePixelRatio || 1;
     canvas.width = Math.round(width * ratio);
     canvas.height = Math.round(height * ratio);
     const context = canvas.getContext("2d");
     context.scale(ratio, ratio);
-    const points = this.manifest.timeline.map((entry, i, all) => {
+    const points = manifest.timeline.map((entry, i, all) => {
       // The range thumb's centre runs from 8 px to width - 8 px.
       const x = 8 + (all.length > 1 ? (i / (all.length - 1)) * (width - 16) : 0);
       const y = height - 4 - (entry.metrics?.test_accuracy ?? 0) * (height - 8);

@@ -7,7 +7,7 @@ import { cssGradient } from "../model/palette.js";
 import { ConnectionLines } from "./connection-lines.js";
 import { NeuronMesh } from "./neuron-mesh.js";
 
-const RELEVANT = ["snapshot", "result", "settings", "focus"];
+const RELEVANT = ["snapshot", "result", "settings", "focus"]; // what changes the picture
 
 export class NetworkView {
   constructor(scene, legend, { onSelect }) {
@@ -29,7 +29,8 @@ export class NetworkView {
     const { layers, positions } = this.layout;
     layers.forEach((layer, l) => {
       const bottom = -((layer.rows - 1) / 2) * layer.spacing - 0.9;
-      const title = layer.kind === "input" ? "Input · 784 pixels" : layer.kind === "output" ? "Output" : `Hidden ${l} · ${layer.size}`;
+      const title =
+        layer.kind === "input" ? `Input · ${layer.size} pixels` : layer.kind === "output" ? "Output" : `Hidden ${l} · ${layer.size}`;
       this.scene.addLabel(title, layer.x, bottom, 0, "layer");
     });
     // Fit the home view to the neurons plus room for the labels around them.
@@ -72,13 +73,13 @@ export class NetworkView {
   }
 
   update(state, changed) {
+    if (changed.has("manifest")) this.build(state.manifest.model.layer_sizes); // while the first snapshot downloads
     if (!state.snapshot || !RELEVANT.some((key) => changed.has(key))) return;
-    this.build(state.snapshot.mlp.sizes);
     const focus = state.hovered ?? state.selected;
     this.neurons.update(state.result);
     this.neurons.mark(focus ? this.overallIndex(focus) : -1);
     const { topK, threshold } = state.settings;
-    this.lines.update(state.snapshot.mlp, state.result ? state.result.activations : null, { topK, threshold, focus });
+    this.lines.update(state.snapshot.network, state.result ? state.result.activations : null, { topK, threshold, focus });
     const top = state.result ? argmax(state.result.activations.at(-1)) : -1;
     this.outputLabels.forEach((label, d) => {
       label.classList.toggle("top", d === top);

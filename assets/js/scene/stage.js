@@ -9,7 +9,7 @@ const HOME_DIRECTION = new THREE.Vector3(-11, 10, 22).normalize();
 const FIT_MARGIN = 0.94; // the network fills at most 94 % of the stage
 const RESET_MS = 700;
 
-export class NetworkScene {
+export class Stage {
   constructor(canvas, labelLayer) {
     this.canvas = canvas;
     this.labelLayer = labelLayer;

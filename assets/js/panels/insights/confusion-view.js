@@ -8,7 +8,6 @@
 import { loadSampleSet } from "../../data/sample-sets.js";
 import { el } from "../dom.js";
 import { digitCanvas, fitCanvas, pointerPosition, watchWidth } from "./canvas.js";
-import { classNames, currentEntry, shownIndex } from "./snapshot-data.js";
 
 const LABEL_SPACE = 22; // room for the digit names left of and above the grid
 const MAX_SIDE = 440;
@@ -27,8 +26,6 @@ export class ConfusionView {
     this.selected = null; // {row, column}
     this.gallery = null;
     this.galleryUrl = null;
-    this.drawnManifest = null;
-    this.drawnIndex = -1;
 
     this.readout = el("p", { class: "ins-readout", "aria-live": "polite" });
     this.canvas = el("canvas", {
@@ -68,19 +65,15 @@ export class ConfusionView {
     });
   }
 
-  /** Reads state.manifest and the shown snapshot's index; redraws only when one of them changed. */
-  update(state) {
+  /** Reads state.manifest and the shown snapshot; redraws only when one of them changed. */
+  update(state, changed) {
     this.state = state;
     if (!state.manifest) return;
-    const manifestChanged = state.manifest !== this.drawnManifest;
-    if (manifestChanged) {
+    if (changed.has("manifest")) {
       this.selected = null;
       this.mistakes.hidden = true;
     }
-    if (manifestChanged || shownIndex(state) !== this.drawnIndex) {
-      // Remember values, not the state object: the page may update one object in place.
-      this.drawnManifest = state.manifest;
-      this.drawnIndex = shownIndex(state);
+    if (changed.has("manifest") || changed.has("snapshot")) {
       this.render();
       this.updateReadout();
       if (this.selected) this.showMistakes();
@@ -88,7 +81,7 @@ export class ConfusionView {
   }
 
   get confusion() {
-    return currentEntry(this.state)?.metrics?.confusion ?? null;
+    return this.state.snapshot?.entry?.metrics?.confusion ?? null;
   }
 
   cellSize() {
@@ -108,7 +101,7 @@ export class ConfusionView {
     const context = fitCanvas(this.canvas, this.side, this.side);
     context.clearRect(0, 0, this.side, this.side);
     const size = this.cellSize();
-    const names = classNames(this.state.manifest);
+    const names = this.state.manifest.model.class_names;
     const fontSize = Math.max(8, Math.min(12, size * 0.34));
     context.textAlign = "center";
     context.textBaseline = "middle";
@@ -138,14 +131,14 @@ export class ConfusionView {
     this.outline(context, this.hovered, "rgba(255,255,255,0.5)", []);
     if (document.activeElement === this.canvas) this.outline(context, this.focused, "rgba(255,255,255,0.8)", [3, 2]);
     this.outline(context, this.selected, "#ffffff", []);
-    this.canvas.dataset.snapshot = currentEntry(this.state)?.id ?? ""; // a stable hook for tests
+    this.canvas.dataset.snapshot = this.state.snapshot?.entry?.id ?? ""; // a stable hook for tests
   }
 
   /** A small corner tick on every cell that has exported mistake images to show. */
   markCellsWithImages(context, size) {
     const tick = Math.max(4, size * 0.22);
     context.fillStyle = "rgba(255,255,255,0.85)";
-    for (const { label, predicted } of currentEntry(this.state)?.metrics?.mistakes ?? []) {
+    for (const { label, predicted } of this.state.snapshot?.entry?.metrics?.mistakes ?? []) {
       const x = LABEL_SPACE + (predicted + 1) * size - 1;
       const y = LABEL_SPACE + label * size + 1;
       context.beginPath();
@@ -184,7 +177,7 @@ export class ConfusionView {
       this.readout.textContent = `${right.toLocaleString("en")} of ${total.toLocaleString("en")} test digits answered correctly.`;
       return;
     }
-    this.readout.textContent = describeCell(cell, confusion, classNames(this.state.manifest));
+    this.readout.textContent = describeCell(cell, confusion, this.state.manifest.model.class_names);
   }
 
   onKey(event) {
@@ -195,7 +188,7 @@ export class ConfusionView {
         row: Math.max(0, Math.min(9, this.focused.row + dRow)),
         column: Math.max(0, Math.min(9, this.focused.column + dColumn)),
       };
-      this.readout.textContent = describeCell(this.focused, this.confusion, classNames(this.state.manifest));
+      this.readout.textContent = describeCell(this.focused, this.confusion, this.state.manifest.model.class_names);
     } else if (event.key === "Enter" || event.key === " ") {
       this.select(this.focused);
     } else {
@@ -215,9 +208,9 @@ export class ConfusionView {
   /** Thumbnails of the selected cell's exported mistakes at the current snapshot. */
   showMistakes() {
     const { row, column } = this.selected;
-    const names = classNames(this.state.manifest);
+    const names = this.state.manifest.model.class_names;
     const count = this.confusion?.[row]?.[column] ?? 0;
-    const mistakes = (currentEntry(this.state)?.metrics?.mistakes ?? []).filter(
+    const mistakes = (this.state.snapshot?.entry?.metrics?.mistakes ?? []).filter(
       (mistake) => mistake.label === row && mistake.predicted === column,
     );
     this.mistakes.hidden = false;

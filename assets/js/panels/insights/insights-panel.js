@@ -2,16 +2,10 @@
 // accessible tabs (Latent map, Training, Confusion). Only the visible tab's view is
 // updated; a tab catches up when it is shown.
 //
-// What the views read from the page's state (it may be one object updated in place):
-//   manifest       validated (validateManifest: probe.url / gallery.url are used to fetch
-//                  the probe and mistake images lazily, shared through ../sample-sets.js)
-//   snapshotIndex  the shown snapshot
-//   snapshot       the shown snapshot as the snapshot store loaded it (.tensors: a Map)
-//   mlp, result    the network and mlp.forward's output for the drawing (or null)
-//   pixels         the drawing, 784 values 0..1 (or null)
-//   selected       {layer, index} with layer 0 = input, 1 = first hidden (or null)
-// Actions they call: loadDigit(pixels) (latent map, mistakes), setSnapshot(index) (training).
-
+// Each view gets update(state, changed) as every view of the page does (app/app.js names
+// the keys); a hidden tab collects the keys that changed meanwhile and catches up with
+// them when it is shown. Actions the views call: loadDigit(pixels) (latent map, mistakes),
+// setSnapshot(index) (training).
 import { el } from "../dom.js";
 import { ConfusionView } from "./confusion-view.js";
 import { LatentMapView } from "./latent-map-view.js";
@@ -35,6 +29,7 @@ export class InsightsPanel {
   constructor(container, actions) {
     const prefix = `insights-${++panels}`;
     this.state = null;
+    this.owed = new Map(); // tab name → the keys that changed while it was hidden
     this.tabs = [];
     this.views = new Map();
     const tablist = el("div", { class: "ins-tabs", role: "tablist", "aria-label": "Insights" });
@@ -63,16 +58,12 @@ export class InsightsPanel {
         "data-panel": name,
       });
       this.views.set(name, new View(panel, actions));
+      this.owed.set(name, new Set());
       return panel;
     });
     this.panels = panelElements;
     container.replaceChildren(el("div", { class: "ins-panel" }, [tablist, ...panelElements]));
     this.selectTab(TABS[0].name);
-  }
-
-  /** The name of the visible tab: "latent", "training" or "confusion". */
-  get activeTab() {
-    return this.active;
   }
 
   selectTab(name, { focus = false } = {}) {
@@ -85,7 +76,7 @@ export class InsightsPanel {
       this.panels[i].hidden = i !== index;
     });
     if (focus) this.tabs[index].focus();
-    if (this.state) this.views.get(name).update(this.state);
+    this.catchUp(name);
   }
 
   onTabKey(event) {
@@ -97,15 +88,24 @@ export class InsightsPanel {
     this.selectTab(TABS[next].name, { focus: true });
   }
 
-  /** Pushes the page's state to the visible tab. */
-  update(state) {
+  /** Passes the change to the visible tab; the hidden ones owe it. */
+  update(state, changed) {
     this.state = state;
-    this.views.get(this.active).update(state);
+    for (const owed of this.owed.values()) for (const key of changed) owed.add(key);
+    this.catchUp(this.active);
+  }
+
+  catchUp(name) {
+    const owed = this.owed.get(name);
+    if (!this.state || owed.size === 0) return;
+    const changed = new Set(owed);
+    owed.clear();
+    this.views.get(name).update(this.state, changed);
   }
 }
 
 /**
- * Everything the page plugs in, as views with update(state):
+ * Everything the page plugs in, as views with update(state, changed):
  *   views.push(...createInsightViews($("insights"), actions, { preview, toggleContainer, neuronContainer }));
  * `preview` is the 28×28 preview canvas the saliency overlay covers; the overlay's toggle
  * button is appended to `toggleContainer`; the selected first-layer neuron's weight

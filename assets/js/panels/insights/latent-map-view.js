@@ -12,7 +12,6 @@ import { argmax } from "../../model/mlp.js";
 import { el } from "../dom.js";
 import { digitCanvas, fitCanvas, pointerPosition, watchWidth } from "./canvas.js";
 import { CLASS_COLOURS } from "./class-colours.js";
-import { classNames, currentEntry, snapshotTensor } from "./snapshot-data.js";
 
 // People who ask for less motion get the new map at once.
 const TRANSITION_MS = globalThis.matchMedia?.("(prefers-reduced-motion: reduce)").matches ? 0 : 400;
@@ -34,7 +33,6 @@ export class LatentMapView {
     this.probeWanted = false;
     this.probeTimer = 0;
     this.coords = null; // the current snapshot's Float32Array(2 × 1000)
-    this.drawnSnapshot = null;
     this.points = new CoordsTransition(TRANSITION_MS);
     this.marker = new CoordsTransition(TRANSITION_MS);
     // The visible region [centreX, centreY, halfSide] glides with the points, so early
@@ -119,24 +117,22 @@ export class LatentMapView {
   }
 
   /**
-   * Cheap unless the export, the snapshot or the drawing changed. The MLP hands out the
-   * same result object on every forward pass, so the drawing's marker is re-projected
-   * each time (128 multiply-adds) and the map redrawn only if it moved.
+   * Works only when the snapshot or the forward pass changed: the drawing's marker is
+   * re-projected (128 multiply-adds) and the map redrawn only if the marker moved.
    */
-  update(state) {
+  update(state, changed) {
     this.state = state;
     if (!state.manifest) return;
     // After the first prediction, a moment's grace: its first frames go to the 3D view.
     if (state.result && !this.probeWanted) this.probeTimer ||= setTimeout(() => this.wantProbe(), PROBE_GRACE_MS);
-    if (this.probeWanted && state.manifest.probe?.url !== this.probeUrl) this.loadProbe(state.manifest.probe);
+    if (this.probeWanted && changed.has("manifest")) this.loadProbe(state.manifest.probe);
 
-    // Remember the snapshot itself, not the state object: the page may update one object in place.
-    const snapshotChanged = state.snapshot !== this.drawnSnapshot;
-    this.drawnSnapshot = state.snapshot;
+    const snapshotChanged = changed.has("snapshot");
+    if (!snapshotChanged && !changed.has("result")) return;
     const now = performance.now();
     if (snapshotChanged) {
       this.setHovered(-1); // its dot is about to move away from the tooltip
-      const coords = snapshotTensor(state, "latent.coords");
+      const coords = state.snapshot?.tensors.get("latent.coords")?.data ?? null;
       if (coords) {
         const box = Float32Array.from(viewBox(coords));
         if (this.coords && this.onScreen) {
@@ -149,7 +145,7 @@ export class LatentMapView {
         this.coords = coords;
         if (this.drawOrder.length !== coords.length / 2) this.drawOrder = shuffledOrder(coords.length / 2);
       }
-      const entry = currentEntry(state);
+      const entry = state.snapshot?.entry;
       this.coordsId = entry?.id ?? "";
       this.caption.textContent = entry
         ? `Each dot is one of ${(state.manifest.latent?.probe_size ?? 1000).toLocaleString("en")} test digits, placed by how the last hidden layer sees it (snapshot: ${entry.label}).`
@@ -164,8 +160,8 @@ export class LatentMapView {
   /** Projects the drawing; glides when the snapshot changed. Returns whether the marker changed. */
   placeMarker(snapshotChanged, now) {
     const { result } = this.state;
-    const mean = snapshotTensor(this.state, "latent.mean");
-    const components = snapshotTensor(this.state, "latent.components");
+    const mean = this.state.snapshot?.tensors.get("latent.mean")?.data ?? null;
+    const components = this.state.snapshot?.tensors.get("latent.components")?.data ?? null;
     if (!result || !mean || !components) {
       const had = this.hasMarker;
       this.hasMarker = false;
@@ -188,8 +184,9 @@ export class LatentMapView {
 
   wantProbe() {
     clearTimeout(this.probeTimer);
+    if (this.probeWanted) return;
     this.probeWanted = true;
-    if (this.state) this.update(this.state);
+    if (this.state?.manifest) this.loadProbe(this.state.manifest.probe);
   }
 
   loadProbe(entry) {
@@ -370,7 +367,7 @@ export class LatentMapView {
     if (index < 0) {
       this.tooltip.hidden = true;
     } else {
-      const names = classNames(this.state?.manifest);
+      const names = this.state.manifest.model.class_names;
       digitCanvas(this.probe.image(index), this.tooltipDigit);
       this.tooltipLabel.textContent = `A “${names[this.probe.labels[index]]}” · test image #${this.probe.testIndices[index]}`;
       this.tooltipHint.textContent =

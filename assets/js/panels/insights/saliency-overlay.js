@@ -2,7 +2,7 @@
 // answer (warm) and which argued against it (blue), from gradient × input of the
 // predicted class's logit (see ../saliency.js for why the logit). Toggleable.
 
-import { writeColor } from "../../model/palette.js";
+import { writeSrgbBytes } from "../../model/palette.js";
 import { SaliencyComputer } from "../../model/saliency.js";
 import { el } from "../dom.js";
 import { fitCanvas } from "./canvas.js";
@@ -24,7 +24,6 @@ export class SaliencyOverlay {
     this.small.width = 28;
     this.small.height = 28;
     this.image = this.small.getContext("2d").createImageData(28, 28);
-    this.rgb = new Float32Array(3);
     this.canvas = el("canvas", { class: "ins-saliency-overlay", "aria-hidden": "true" });
     this.canvas.hidden = !enabled;
     target.after(this.canvas);
@@ -62,14 +61,15 @@ export class SaliencyOverlay {
     this.render();
   }
 
-  /** Reads state.mlp, state.result, state.pixels and state.manifest.model.input.std. */
-  update(state) {
+  /** Reads the shown network, state.result, state.pixels and state.manifest.model.input. */
+  update(state, changed) {
     this.state = state;
-    if (this.enabled) this.render();
+    if (this.enabled && (changed.has("result") || changed.has("snapshot"))) this.render();
   }
 
   render() {
-    const { mlp, result, pixels, manifest } = this.state ?? {};
+    const { snapshot, result, pixels, manifest } = this.state ?? {};
+    const network = snapshot?.network;
     const width = this.target.clientWidth;
     const height = this.target.clientHeight;
     if (!this.enabled || !width || !height) return;
@@ -77,21 +77,18 @@ export class SaliencyOverlay {
     this.canvas.style.top = `${this.target.offsetTop + this.target.clientTop}px`;
     const context = fitCanvas(this.canvas, width, height);
     context.clearRect(0, 0, width, height);
-    if (!mlp || !result || !pixels) {
+    if (!network || !result || !pixels) {
       delete this.canvas.dataset.class;
       return;
     }
 
-    if (!this.computer?.fits(mlp)) this.computer = new SaliencyComputer(mlp);
-    const { map, maxAbs, classIndex } = this.computer.compute(mlp, result, pixels, manifest.model.input.std);
+    if (!this.computer?.fits(network)) this.computer = new SaliencyComputer(network);
+    const { map, maxAbs, classIndex } = this.computer.compute(network, result, pixels, manifest.model.input.std);
     this.canvas.dataset.class = String(classIndex); // a stable hook: the class whose saliency is shown
     const data = this.image.data;
     for (let i = 0; i < 784; i++) {
       const t = maxAbs > 0 ? map[i] / maxAbs : 0;
-      writeColor(t, this.rgb, 0);
-      data[4 * i] = this.rgb[0] * 255;
-      data[4 * i + 1] = this.rgb[1] * 255;
-      data[4 * i + 2] = this.rgb[2] * 255;
+      writeSrgbBytes(t, data, 4 * i);
       // Strength shows as opacity, so weak pixels let the drawing underneath show through.
       data[4 * i + 3] = Math.min(1, Math.abs(t) ** 0.6 * 1.1) * 235;
     }

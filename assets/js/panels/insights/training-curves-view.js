@@ -6,7 +6,6 @@ import { el } from "../dom.js";
 import { fitCanvas, pointerPosition, watchWidth } from "./canvas.js";
 import { CLASS_COLOURS } from "./class-colours.js";
 import { formatCount, LogScale, SymlogScale } from "./scales.js";
-import { classNames, currentEntry, shownIndex } from "./snapshot-data.js";
 
 const MARGIN = { left: 40, right: 12, top: 16, bottom: 24 };
 const LOSS_HEIGHT = 110;
@@ -29,11 +28,6 @@ export class TrainingCurvesView {
     this.width = 0;
     this.hoverIndex = -1;
     this.dragging = false;
-    this.drawnManifest = null;
-    this.drawnIndex = -1;
-    // The snapshot last asked for: it loads asynchronously, so drags and repeated arrow
-    // presses build on what was requested, not on what is shown yet.
-    this.requested = -1;
 
     this.readout = el("p", { class: "ins-readout", "aria-live": "polite" });
     this.canvas = el("canvas", {
@@ -80,17 +74,12 @@ export class TrainingCurvesView {
     });
   }
 
-  /** Reads state.manifest and the shown snapshot's index; redraws only when one of them changed. */
-  update(state) {
+  /** Reads state.manifest and the shown snapshot; redraws only when one of them changed. */
+  update(state, changed) {
     this.state = state;
     if (!state.manifest) return;
-    const manifestChanged = state.manifest !== this.drawnManifest;
-    if (manifestChanged) this.prepareScales();
-    if (manifestChanged || shownIndex(state) !== this.drawnIndex) {
-      // Remember values, not the state object: the page may update one object in place.
-      this.drawnManifest = state.manifest;
-      this.drawnIndex = shownIndex(state);
-      this.requested = shownIndex(state);
+    if (changed.has("manifest")) this.prepareScales();
+    if (changed.has("manifest") || changed.has("snapshot")) {
       this.updateBars();
       this.updateReadout();
       this.render();
@@ -110,8 +99,8 @@ export class TrainingCurvesView {
 
   /** Numbers of the hovered snapshot while the pointer is on the chart, else of the current one. */
   updateReadout() {
-    const hovering = this.hoverIndex >= 0 && this.hoverIndex !== shownIndex(this.state);
-    const entry = hovering ? this.state.manifest.timeline[this.hoverIndex] : currentEntry(this.state);
+    const hovering = this.hoverIndex >= 0 && this.hoverIndex !== (this.state.snapshot?.index ?? -1);
+    const entry = hovering ? this.state.manifest.timeline[this.hoverIndex] : this.state.snapshot?.entry;
     if (!entry) return;
     const metrics = entry.metrics ?? {};
     // "5.8k images" already says how many; "1× dataset" needs the count spelled out.
@@ -120,14 +109,14 @@ export class TrainingCurvesView {
     this.readout.textContent = hovering
       ? `At ${entry.label}${seen}: ${numbers} (click to go there)`
       : `${capitalise(entry.label)}${seen}: ${numbers}`;
-    const current = currentEntry(this.state);
-    this.canvas.setAttribute("aria-valuenow", String(shownIndex(this.state)));
+    const current = this.state.snapshot?.entry;
+    this.canvas.setAttribute("aria-valuenow", String(this.state.snapshot?.index ?? -1));
     this.canvas.setAttribute("aria-valuetext", current.label);
   }
 
   updateBars() {
-    const perClass = currentEntry(this.state)?.metrics?.per_class_accuracy ?? [];
-    const names = classNames(this.state.manifest);
+    const perClass = this.state.snapshot?.entry?.metrics?.per_class_accuracy ?? [];
+    const names = this.state.manifest.model.class_names;
     this.barRows.forEach((row, digit) => {
       const accuracy = perClass[digit];
       row.name.textContent = names[digit];
@@ -151,9 +140,13 @@ export class TrainingCurvesView {
     this.request(this.nearestSnapshot(pointerPosition(event, this.canvas).x));
   }
 
+  /**
+   * Drags and repeated arrow presses build on the snapshot last asked for (state.timeline),
+   * not on the one shown: snapshots load asynchronously.
+   */
   request(index) {
-    if (index < 0 || index === this.requested) return;
-    this.requested = index;
+    const { requested, failed } = this.state.timeline;
+    if (index < 0 || (index === requested && !failed)) return;
     this.actions.setSnapshot(index);
   }
 
@@ -161,7 +154,7 @@ export class TrainingCurvesView {
     const last = (this.state?.manifest?.timeline.length ?? 1) - 1;
     const moves = { ArrowLeft: -1, ArrowDown: -1, ArrowRight: 1, ArrowUp: 1 };
     let target = null;
-    if (event.key in moves) target = this.requested + moves[event.key];
+    if (event.key in moves) target = this.state.timeline.requested + moves[event.key];
     else if (event.key === "Home") target = 0;
     else if (event.key === "End") target = last;
     if (target === null || !this.state?.manifest) return;
@@ -190,11 +183,11 @@ export class TrainingCurvesView {
     this.drawXGrid(context, lossTop, accuracyTop + ACCURACY_HEIGHT);
     this.drawLoss(context, lossTop);
     this.drawAccuracy(context, accuracyTop);
-    this.drawCursor(context, shownIndex(this.state), "#ffffff", lossTop, accuracyTop + ACCURACY_HEIGHT);
-    if (this.hoverIndex >= 0 && this.hoverIndex !== shownIndex(this.state)) {
+    this.drawCursor(context, this.state.snapshot?.index ?? -1, "#ffffff", lossTop, accuracyTop + ACCURACY_HEIGHT);
+    if (this.hoverIndex >= 0 && this.hoverIndex !== (this.state.snapshot?.index ?? -1)) {
       this.drawCursor(context, this.hoverIndex, "rgba(255,255,255,0.35)", lossTop, accuracyTop + ACCURACY_HEIGHT);
     }
-    this.canvas.dataset.snapshot = currentEntry(this.state)?.id ?? ""; // where the cursor is: a stable hook for tests
+    this.canvas.dataset.snapshot = this.state.snapshot?.entry?.id ?? ""; // where the cursor is: a stable hook for tests
   }
 
   drawXGrid(context, top, bottom) {

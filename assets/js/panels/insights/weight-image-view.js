@@ -1,7 +1,7 @@
 // What a first-layer hidden neuron looks for: its 784 incoming weights drawn as a 28×28
 // picture (warm = ink here excites it, blue = ink here inhibits it), the same weights
 // where the current drawing has ink, and the neuron's activation for the drawing.
-import { cssGradient, writeColor } from "../../model/palette.js";
+import { cssGradient, writeSrgbBytes } from "../../model/palette.js";
 import { el } from "../dom.js";
 
 const FIRST_HIDDEN = 1; // layer numbering as in mlp.forward's activations: 0 = input
@@ -9,7 +9,6 @@ const FIRST_HIDDEN = 1; // layer numbering as in mlp.forward's activations: 0 = 
 export class WeightImageView {
   /** @param {HTMLElement} container emptied and filled by the view (it only displays: no actions) */
   constructor(container) {
-    this.rgb = new Float32Array(3);
     this.heading = el("h3", { class: "ins-subheading" }, ["What it looks for"]);
     this.weightsCanvas = pixelCanvas();
     this.inkCanvas = pixelCanvas();
@@ -37,12 +36,13 @@ export class WeightImageView {
   }
 
   /**
-   * Reads state.selected, state.mlp.layers[0], state.result.activations[1] and state.pixels.
+   * Reads state.selected, the shown network's first layer, state.result.activations[1] and state.pixels.
    * Only first-layer neurons see the pixels directly, so only they get a picture.
    */
-  update(state) {
-    const { selected, mlp } = state;
-    const layer = mlp?.layers[0];
+  update(state, changed) {
+    if (!["focus", "result", "snapshot"].some((key) => changed.has(key))) return;
+    const { selected, snapshot } = state;
+    const layer = snapshot?.network.layers[0];
     this.container.hidden = !(
       selected?.layer === FIRST_HIDDEN &&
       layer?.inSize === 784 &&
@@ -85,10 +85,7 @@ export class WeightImageView {
     const context = canvas.getContext("2d");
     const image = context.createImageData(28, 28);
     for (let i = 0; i < 784; i++) {
-      writeColor(maxAbs > 0 ? value(i) / maxAbs : 0, this.rgb, 0);
-      image.data[4 * i] = this.rgb[0] * 255;
-      image.data[4 * i + 1] = this.rgb[1] * 255;
-      image.data[4 * i + 2] = this.rgb[2] * 255;
+      writeSrgbBytes(maxAbs > 0 ? value(i) / maxAbs : 0, image.data, 4 * i);
       image.data[4 * i + 3] = 255;
     }
     context.putImageData(image, 0, 0);
