@@ -27,7 +27,7 @@ const banner = new ErrorBanner($("error"), $("error-text"), $("error-dismiss"));
 const notice = new ErrorBanner($("notice"), $("notice-text"), $("notice-dismiss")); // calm: nothing is broken
 const stage = new Stage($("network"), $("network-labels"));
 const settingsPanel = new SettingsPanel(document, { onChange: (values) => app.changeSettings(values) });
-const readInk = (mode) => (mode === "raw" ? rawDownsample : preprocess)(pad.ink, pad.width, pad.height);
+const readInk = (mode, shape) => (mode === "raw" ? rawDownsample : preprocess)(pad.ink, pad.width, pad.height, shape);
 const app = new App(settingsPanel.read(), {
   requestFrame: () => stage.requestRender(),
   reportError: (message) => banner.show(message),

@@ -22,5 +22,5 @@ export function loadSnapshot(entry) {
 }
 
 export async function loadProbe(manifest) {
-  return sampleSetFromTensors(await readTensors(manifest.probe.file), manifest.probe.file);
+  return sampleSetFromTensors(await readTensors(manifest.probe.file), manifest.model.input.shape);
 }

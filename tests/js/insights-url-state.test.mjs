@@ -79,7 +79,7 @@ test("invalid values are dropped with a notice each, valid ones kept", () => {
     ["volume=11", /volume/],
   ];
   for (const [bad, mentions] of cases) {
-    const { state, notices } = decodeUrlState(`#snapshot=ep1&${bad}&neuron=2.5`);
+    const { state, notices } = decodeUrlState(`#snapshot=ep1&${bad}&neuron=2.5`, { drawingLength: 784 });
     assert.equal(notices.length, 1, `${bad}: ${JSON.stringify(notices)}`);
     assert.match(notices[0], mentions);
     assert.ok(!notices[0].includes("<script>"), "notices are plain sentences (shown with textContent anyway)");
@@ -89,6 +89,30 @@ test("invalid values are dropped with a notice each, valid ones kept", () => {
   const twice = decodeUrlState("#snapshot=ep1&snapshot=ep2");
   assert.equal(twice.state.snapshot, "ep1");
   assert.match(twice.notices[0], /twice/);
+});
+
+test("read before the export is known, a drawing of the wrong size is dropped once the manifest says the input size", async () => {
+  const manifest = await loadManifest();
+  const inputSize = manifest.model.layer_sizes[0];
+  const good = Float32Array.from({ length: inputSize }, (_, i) => (i % 3) / 15);
+  const goodDrawing = encodeUrlState({ drawing: good }).slice("#drawing=".length);
+  const wrongSizes = [
+    "8AP8", // zero runs adding up to 256 pixels
+    "8AP8A_wD_AP8A", // ... or to more than the input
+    "8_w", // one ink pixel, nothing else
+    goodDrawing.slice(0, -4), // cut short
+    encodeUrlState({ drawing: new Float32Array(70000) }).slice("#drawing=".length), // refused while decoding: too large for any input
+  ];
+  for (const drawing of wrongSizes) {
+    const read = decodeUrlState(`#snapshot=ep1&drawing=${drawing}`);
+    const { state, notices } = checkUrlStateAgainstManifest(read.state, manifest);
+    const all = [...read.notices, ...notices];
+    assert.equal(all.filter((notice) => /drawing/.test(notice)).length, 1, `${drawing}: ${JSON.stringify(all)}`);
+    assert.equal(state.drawing, undefined, drawing);
+  }
+  const { state, notices } = checkUrlStateAgainstManifest(decodeUrlState(`#drawing=${goodDrawing}`).state, manifest);
+  assert.deepEqual(notices, []);
+  assert.deepEqual(Array.from(state.drawing), Array.from(good));
 });
 
 test("decoding never throws, whatever the hash holds", () => {

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { parseSafetensors } from "../../assets/js/data/safetensors.js";
-import { argmax, MLP } from "../../assets/js/model/mlp.js";
+import { argmax, layerParameterCounts, MLP, parameterCount } from "../../assets/js/model/mlp.js";
 import { LAYER_SIZES, random, randomNetwork, writeSafetensors } from "./helpers.mjs";
+import { loadManifest } from "./insights-export.mjs";
 
 function loadNetwork(seed) {
   return parseSafetensors(writeSafetensors(randomNetwork(LAYER_SIZES, seed))).tensors;
@@ -93,4 +94,14 @@ test("inconsistent tensors are refused", () => {
 
 test("argmax picks the first largest value", () => {
   assert.equal(argmax(Float32Array.of(0.1, 0.7, 0.7, 0.2)), 1);
+});
+
+test("the parameter count is Σ (in × out + out), as the committed export's manifest says", async () => {
+  const { model } = await loadManifest();
+  assert.equal(parameterCount(model.layer_sizes), model.parameter_count);
+  assert.equal(parameterCount(model.layer_sizes), 109386);
+  assert.deepEqual(layerParameterCounts([784, 128, 64, 10]), [100480, 8256, 650]);
+  const mlp = new MLP(loadNetwork(7));
+  const stored = mlp.layers.reduce((sum, { weight, bias }) => sum + weight.length + bias.length, 0);
+  assert.equal(parameterCount(mlp.sizes), stored, "every weight and bias the network holds");
 });

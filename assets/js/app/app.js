@@ -26,7 +26,7 @@ export function createState(settings) {
       engaged: false, // neighbours are prefetched only once someone reaches for the timeline
     },
     snapshot: null, // the snapshot shown, the last good one: { index, entry, network, tensors, … }
-    inkPending: false, // the pad has ink not yet turned into pixels (done once per frame)
+    inkPending: false, // the pad has ink not yet turned into pixels (done once per frame, once the manifest is known)
     pixels: null, // the network's input image, ink 0..1, or null while the pad is blank
     source: "pad", // "pad", "digit" (a real test digit) or "link" (a shared drawing)
     input: null, // pixels normalised as in training (valid when pixels is set)
@@ -41,8 +41,9 @@ export class App {
   /**
    * @param {object} settings the initial settings (read from the settings panel)
    * @param {{requestFrame: () => void, reportError: (message: string) => void,
-   *          readInk: (mode: string) => Float32Array|null}} hooks
-   *   requestFrame schedules the next frame; readInk turns the pad's ink into the input image.
+   *          readInk: (mode: string, shape: number[]) => Float32Array|null}} hooks
+   *   requestFrame schedules the next frame; readInk turns the pad's ink into the input
+   *   image of `shape` [rows, columns] (manifest.model.input.shape).
    */
   constructor(settings, { requestFrame, reportError, readInk }) {
     this.state = createState(settings);
@@ -67,9 +68,10 @@ export class App {
   /** Runs at the start of every animation frame, before the 3D render. */
   flush() {
     const { state } = this;
-    if (state.inkPending) {
+    // The ink becomes an image of the model's input shape, so it waits for the manifest.
+    if (state.inkPending && state.manifest) {
       state.inkPending = false;
-      state.pixels = this.readInk(state.settings.inputMode);
+      state.pixels = this.readInk(state.settings.inputMode, state.manifest.model.input.shape);
       state.source = "pad";
       this.changed.add("pixels");
       this.recompute();

@@ -4,7 +4,8 @@
 //
 //   #export=exports/mlp_weights.json&snapshot=ep3&drawing=4AAAA…&camera=1.2,0,9,0,0,0&neuron=1.17
 //
-// drawing: 784 pixels (28×28, row-major, 0..1) as base64url after a one-letter scheme:
+// drawing: the model's input pixels (rows × columns of manifest.model.input.shape,
+// row-major, 0..1) as base64url after a one-letter scheme:
 //   "4" = 4-bit levels (k / 15), two pixels per byte — chosen when it is lossless;
 //   "8" = 8-bit levels (k / 255), one pixel per byte — everything else (rounded).
 // Before base64 the bytes are zero-run-length coded (a 0 byte is followed by the run
@@ -12,7 +13,10 @@
 
 import { sameSiteUrl } from "../data/fetch-file.js";
 
-const PIXELS = 784;
+// A drawing read before the export is known keeps the length its data spells, up to this
+// bound (256×256, far beyond any input this page supports); checkUrlStateAgainstManifest then
+// drops one that does not fit the model's input.
+const MAX_DRAWING_PIXELS = 256 * 256;
 const CAMERA_DECIMALS = 2;
 const CAMERA_LIMIT = 1e4;
 const KEYS = ["export", "snapshot", "drawing", "camera", "neuron"];
@@ -38,11 +42,15 @@ export function encodeUrlState(state) {
 
 /**
  * @param {string} hash location.hash (with or without the leading "#")
+ * @param {{drawingLength?: number}} [input] the model's input pixel count, when known: a
+ *   drawing of any other length is dropped here. Without it (the page reads the link before
+ *   its export) the drawing keeps the length its data spells and checkUrlStateAgainstManifest
+ *   checks it.
  * @returns {{state: {export?: string, snapshot?: string, drawing?: Float32Array,
  *            camera?: {position: number[], target: number[]}, selected?: {layer: number, index: number}},
  *            notices: string[]}}
  */
-export function decodeUrlState(hash) {
+export function decodeUrlState(hash, { drawingLength } = {}) {
   const state = {};
   const notices = [];
   const text = String(hash ?? "").replace(/^#/, "");
@@ -59,7 +67,7 @@ export function decodeUrlState(hash) {
       notices.push(`The link sets "${key}" twice; the first valid value is used.`);
       continue;
     }
-    const parsed = PARSERS[key](value);
+    const parsed = PARSERS[key](value, drawingLength);
     if (parsed.error) {
       notices.push(parsed.error);
     } else {
@@ -71,8 +79,9 @@ export function decodeUrlState(hash) {
 }
 
 /**
- * Second check, once the export is loaded: drops a snapshot id the export does not have
- * and a neuron outside the network. Returns a new state; never throws.
+ * Second check, once the export is loaded: drops a snapshot id the export does not have,
+ * a drawing that is not the model's input size and a neuron outside the network.
+ * Returns a new state; never throws.
  * @param {object} state from decodeUrlState
  * @param {{timeline: {id: string}[], model: {layer_sizes: number[]}}} manifest
  */
@@ -82,6 +91,10 @@ export function checkUrlStateAgainstManifest(state, manifest) {
   if (checked.snapshot !== undefined && !manifest.timeline.some((entry) => entry.id === checked.snapshot)) {
     notices.push(`This export has no snapshot "${checked.snapshot}", so the link opens at the default snapshot.`);
     delete checked.snapshot;
+  }
+  if (checked.drawing !== undefined && checked.drawing.length !== manifest.model.layer_sizes[0]) {
+    notices.push(DAMAGED_DRAWING);
+    delete checked.drawing;
   }
   if (checked.selected !== undefined) {
     const sizes = manifest.model.layer_sizes;
@@ -103,6 +116,8 @@ function isSameSitePath(path) {
   }
 }
 
+const DAMAGED_DRAWING = "Ignored the drawing in the link: it is damaged or incomplete, so the pad starts blank.";
+
 const PARSERS = {
   export(value) {
     // A short, plain path; the same-site rule itself is sameSiteUrl's, checked against a
@@ -119,11 +134,9 @@ const PARSERS = {
       ? { value }
       : { error: `Ignored the snapshot "${truncate(value)}" in the link: not a snapshot id.` };
   },
-  drawing(value) {
-    const drawing = decodeDrawing(value);
-    return drawing
-      ? { value: drawing }
-      : { error: "Ignored the drawing in the link: it is damaged or incomplete, so the pad starts blank." };
+  drawing(value, length) {
+    const drawing = decodeDrawing(value, length);
+    return drawing ? { value: drawing } : { error: DAMAGED_DRAWING };
   },
   camera(value) {
     const numbers = value.split(",").map((part) => (/^-?\d+(\.\d+)?$/.test(part) ? Number(part) : NaN));
@@ -142,35 +155,40 @@ const PARSERS = {
 };
 
 function encodeDrawing(pixels) {
-  if (pixels.length !== PIXELS) throw new Error(`encodeUrlState: drawing has ${pixels.length} pixels, expected ${PIXELS}`);
-  // Tolerance: k / 15 stored in a Float32Array is not exactly k / 15.
-  const lossless4Bit = Array.prototype.every.call(pixels, (p) => p >= 0 && p <= 1 && Math.abs(p * 15 - Math.round(p * 15)) < 1e-5);
+  const count = pixels.length;
+  if (count === 0) throw new Error("encodeUrlState: the drawing has no pixels");
+  // Tolerance: k / 15 stored in a Float32Array is not exactly k / 15. Two pixels share a
+  // byte, so an odd count of pixels always takes 8 bits.
+  const lossless4Bit =
+    count % 2 === 0 && Array.prototype.every.call(pixels, (p) => p >= 0 && p <= 1 && Math.abs(p * 15 - Math.round(p * 15)) < 1e-5);
   if (lossless4Bit) {
-    const bytes = new Uint8Array(PIXELS / 2);
+    const bytes = new Uint8Array(count / 2);
     for (let i = 0; i < bytes.length; i++) bytes[i] = (Math.round(pixels[2 * i] * 15) << 4) | Math.round(pixels[2 * i + 1] * 15);
     return `4${toBase64Url(packZeroRuns(bytes))}`;
   }
-  const bytes = new Uint8Array(PIXELS);
-  for (let i = 0; i < PIXELS; i++) bytes[i] = Math.round(Math.min(1, Math.max(0, pixels[i])) * 255);
+  const bytes = new Uint8Array(count);
+  for (let i = 0; i < count; i++) bytes[i] = Math.round(Math.min(1, Math.max(0, pixels[i])) * 255);
   return `8${toBase64Url(packZeroRuns(bytes))}`;
 }
 
-function decodeDrawing(text) {
+/** The drawing's pixels, or null when damaged or (given `length`) not `length` pixels long. */
+function decodeDrawing(text, length) {
+  const scheme = text[0];
+  if (scheme !== "4" && scheme !== "8") return null;
+  const perByte = scheme === "4" ? 2 : 1;
   const packed = fromBase64Url(text.slice(1));
-  const bytes = packed && unpackZeroRuns(packed, text[0] === "4" ? PIXELS / 2 : PIXELS);
-  const pixels = new Float32Array(PIXELS);
-  if (text[0] === "4" && bytes?.length === PIXELS / 2) {
+  const bytes = packed && unpackZeroRuns(packed, length === undefined ? undefined : length / perByte, MAX_DRAWING_PIXELS / perByte);
+  if (!bytes || bytes.length === 0) return null;
+  const pixels = new Float32Array(bytes.length * perByte);
+  if (scheme === "4") {
     for (let i = 0; i < bytes.length; i++) {
       pixels[2 * i] = (bytes[i] >> 4) / 15;
       pixels[2 * i + 1] = (bytes[i] & 15) / 15;
     }
-    return pixels;
+  } else {
+    for (let i = 0; i < bytes.length; i++) pixels[i] = bytes[i] / 255;
   }
-  if (text[0] === "8" && bytes?.length === PIXELS) {
-    for (let i = 0; i < PIXELS; i++) pixels[i] = bytes[i] / 255;
-    return pixels;
-  }
-  return null;
+  return pixels;
 }
 
 /** Zero-run-length coding: each run of 1–256 zero bytes becomes [0, run − 1]. */
@@ -191,21 +209,28 @@ function packZeroRuns(bytes) {
   return Uint8Array.from(out);
 }
 
-/** Inverse of packZeroRuns; null unless it yields exactly `length` bytes. */
-function unpackZeroRuns(packed, length) {
-  const bytes = new Uint8Array(length);
+/**
+ * Inverse of packZeroRuns; null unless it yields exactly `length` bytes (when given), or
+ * (without it) between 1 and `limit` bytes.
+ */
+function unpackZeroRuns(packed, length, limit) {
+  let total = 0;
+  for (let i = 0; i < packed.length; i++) {
+    if (packed[i] === 0) {
+      if (i + 1 >= packed.length) return null; // a run marker without its length
+      total += packed[++i] + 1;
+    } else {
+      total++;
+    }
+  }
+  if (length === undefined ? total > limit : total !== length) return null;
+  const bytes = new Uint8Array(total);
   let at = 0;
   for (let i = 0; i < packed.length; i++) {
-    if (packed[i] !== 0) {
-      if (at >= length) return null;
-      bytes[at++] = packed[i];
-      continue;
-    }
-    if (i + 1 >= packed.length) return null; // a run marker without its length
-    at += packed[++i] + 1; // the bytes are already zero
-    if (at > length) return null;
+    if (packed[i] !== 0) bytes[at++] = packed[i];
+    else at += packed[++i] + 1; // the bytes are already zero
   }
-  return at === length ? bytes : null;
+  return bytes;
 }
 
 function encodeCamera({ position, target }) {

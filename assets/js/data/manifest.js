@@ -9,6 +9,14 @@ export const FORMAT_VERSION = 1;
 
 const DIGIT_NAMES = Object.freeze(["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"]);
 
+/**
+ * The one input shape this page supports, [rows, columns]: MNIST's 28×28. Everything else
+ * reads the shape from manifest.model.input.shape; this is the only place that states it.
+ * The drawing pad's preprocessing (MNIST's recipe, model/preprocess.js) has been checked
+ * against MNIST itself only at this size, so other shapes are refused for now.
+ */
+export const SUPPORTED_INPUT_SHAPE = Object.freeze([28, 28]);
+
 function fail(message) {
   throw new Error(message);
 }
@@ -23,7 +31,10 @@ function checkModel(model) {
   if (!Array.isArray(sizes) || sizes.length < 2 || !sizes.every(isCount)) {
     fail(`model.layer_sizes must be a list of at least 2 positive integers, got ${JSON.stringify(sizes)}`);
   }
-  if (sizes[0] !== 784) fail(`model.layer_sizes must start with 784 (28×28 inputs), got ${sizes[0]}`);
+  const [rows, columns] = SUPPORTED_INPUT_SHAPE;
+  if (sizes[0] !== rows * columns) {
+    fail(`model.layer_sizes must start with ${rows * columns} (${rows}×${columns} inputs), got ${sizes[0]}`);
+  }
   if (sizes.at(-1) !== 10) fail(`model.layer_sizes must end with 10 (digits), got ${sizes.at(-1)}`);
   const activations = model.activations;
   if (!Array.isArray(activations) || activations.length !== sizes.length - 1) {
@@ -34,7 +45,9 @@ function checkModel(model) {
     fail(`model.activations must be relu for hidden layers and softmax last, got ${JSON.stringify(activations)}`);
   }
   const input = model.input;
-  if (!isObject(input) || JSON.stringify(input.shape) !== "[28,28]") fail("model.input.shape must be [28, 28]");
+  if (!isObject(input) || JSON.stringify(input.shape) !== JSON.stringify(SUPPORTED_INPUT_SHAPE)) {
+    fail(`model.input.shape must be [${rows}, ${columns}]`);
+  }
   if (!isFiniteNumber(input.scale) || input.scale <= 0) fail("model.input.scale must be a positive number");
   if (!isFiniteNumber(input.mean)) fail("model.input.mean must be a number");
   if (!isFiniteNumber(input.std) || input.std <= 0) fail("model.input.std must be a positive number");
@@ -70,7 +83,8 @@ function checkTimeline(timeline, manifestUrl) {
   return timeline.map((snapshot, position) => {
     const where = `timeline[${position}]`;
     if (!isObject(snapshot)) fail(`${where} is not an object`);
-    if (snapshot.index !== position) fail(`${where}.index is ${JSON.stringify(snapshot.index)}, expected ${position} (timeline out of order)`);
+    if (snapshot.index !== position)
+      fail(`${where}.index is ${JSON.stringify(snapshot.index)}, expected ${position} (timeline out of order)`);
     if (typeof snapshot.id !== "string" || snapshot.id === "") fail(`${where}.id is missing`);
     if (ids.has(snapshot.id)) fail(`${where}.id "${snapshot.id}" is used twice`);
     ids.add(snapshot.id);

@@ -6,18 +6,19 @@ import { loadSampleSet } from "./sample-sets.js";
 export class ProbeDigits {
   constructor(manifest, fetchImpl) {
     this.entry = manifest.probe;
+    this.inputShape = manifest.model.input.shape;
     this.fetch = fetchImpl;
     this.byClass = null;
     this.next = new Array(10).fill(0);
   }
 
-  /** The next test digit of class `digit`: { pixels (784, 0..1), testIndex }. */
+  /** The next test digit of class `digit`: { pixels (one per input pixel, 0..1), testIndex }. */
   async take(digit) {
     if (!this.entry) throw new Error("this export has no probe set of test digits");
-    const probe = await loadSampleSet(this.entry, this.fetch);
+    const probe = await loadSampleSet(this.entry, this.inputShape, this.fetch);
     if (!this.byClass) {
       this.byClass = Array.from({ length: 10 }, () => []);
-      probe.labels.forEach((label, i) => this.byClass[label]?.push(i));
+      for (const [i, label] of probe.labels.entries()) this.byClass[label]?.push(i);
     }
     const examples = this.byClass[digit];
     if (!examples.length) throw new Error(`the probe set has no ${digit}`);

@@ -68,3 +68,16 @@ export function argmax(values) {
   for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
   return best;
 }
+
+/**
+ * Learned numbers of each layer after the input, for layer sizes [input, …, output]:
+ * in × out weights plus out biases. Entry l − 1 belongs to layer l.
+ */
+export function layerParameterCounts(sizes) {
+  return sizes.slice(1).map((size, l) => sizes[l] * size + size);
+}
+
+/** All the learned numbers of an MLP with these layer sizes: Σ (in × out + out). */
+export function parameterCount(sizes) {
+  return layerParameterCounts(sizes).reduce((sum, count) => sum + count, 0);
+}

@@ -1,8 +1,9 @@
 // Where each neuron sits in 3D. Layers stand as vertical cards in a row from
 // left (input, like the page) to right (outputs); each card is turned a
 // little towards the default camera so all of them read at once, and orbiting
-// shows the depth. The input keeps its 28×28 picture, hidden layers become
-// compact grids, the 10 outputs a column. Pure: positions only, no three.js.
+// shows the depth. The input keeps its picture (rows × columns of the model's
+// input shape), hidden layers become compact grids, the 10 outputs a column.
+// Pure: positions only, no three.js.
 
 const SPACING = { input: 0.34, hidden: 0.62, output: 0.9 };
 // Distance between the centres of neighbouring layers: wider after the big input card.
@@ -16,17 +17,18 @@ export function gridShape(n) {
 }
 
 /**
- * layout(sizes) → { layers: [{ size, offset, x, kind, columns, rows, spacing }], positions: Float32Array(3 × total), total, yaw }.
- * Neuron i of layer l is neuron `layers[l].offset + i` overall.
+ * layout(sizes, inputShape) → { layers: [{ size, offset, x, kind, columns, rows, spacing }], positions: Float32Array(3 × total), total, yaw }.
+ * `inputShape` is the input image's [rows, columns] (manifest.model.input.shape): the input
+ * card keeps that picture. Neuron i of layer l is neuron `layers[l].offset + i` overall.
  */
-export function layout(sizes) {
+export function layout(sizes, [inputRows, inputColumns]) {
   const layers = [];
   let offset = 0,
     x = 0;
   sizes.forEach((size, l) => {
     const kind = l === 0 ? "input" : l === sizes.length - 1 ? "output" : "hidden";
     const shape =
-      kind === "input" ? { columns: 28, rows: Math.ceil(size / 28) } : kind === "output" ? { columns: 1, rows: size } : gridShape(size);
+      kind === "input" ? { columns: inputColumns, rows: inputRows } : kind === "output" ? { columns: 1, rows: size } : gridShape(size);
     layers.push({ size, offset, x, kind, ...shape, spacing: SPACING[kind] });
     offset += size;
     x += GAPS[kind] ?? 0;

@@ -36,7 +36,7 @@ export class SaliencyComputer {
   /**
    * @param {object} mlp the network whose forward pass produced `result`
    * @param {{preActivations: Float32Array[], logits: Float32Array}} result mlp.forward output
-   * @param {ArrayLike<number>} pixels the drawing, 784 values in 0..1 (before normalisation)
+   * @param {ArrayLike<number>} pixels the drawing, one value in 0..1 per input pixel (before normalisation)
    * @param {number} inputStd manifest.model.input.std (normalised = (pixel - mean) / std)
    * @param {number} [classIndex] which class; default the predicted one (largest logit)
    * @returns {{classIndex: number, logit: number, gradient: Float32Array, map: Float32Array, maxAbs: number}}

@@ -1,5 +1,6 @@
 // Facts about the open export, from its manifest: which file and how many snapshots
 // (#export-name), and how many learned numbers the network has (the lede's count).
+import { parameterCount } from "../model/mlp.js";
 
 export class ExportSummary {
   /** @param {{name: HTMLElement, parameterCount: HTMLElement}} elements */
@@ -12,8 +13,7 @@ export class ExportSummary {
     if (!changed.has("manifest")) return;
     const { manifest, exportPath } = state;
     this.name.textContent = `Export: ${exportPath} · ${manifest.timeline.length} snapshots`;
-    const sizes = manifest.model.layer_sizes;
-    const count = manifest.model.parameter_count ?? sizes.slice(1).reduce((sum, size, l) => sum + sizes[l] * size + size, 0);
+    const count = manifest.model.parameter_count ?? parameterCount(manifest.model.layer_sizes);
     this.parameterCount.textContent = count.toLocaleString("en");
   }
 }

@@ -5,14 +5,19 @@ import { cssColor } from "../model/palette.js";
 const ROWS = 6;
 const fmt = (v) => (v === null || v === undefined ? "–" : (Math.abs(v) < 0.0005 ? 0 : v).toFixed(3));
 
-export function neuronName(sizes, layer, index) {
-  if (layer === 0) return `Input pixel, row ${Math.floor(index / 28) + 1}, column ${(index % 28) + 1}`;
+/** Neuron `index` of `layer` for a model (manifest.model: layer_sizes, input.shape), spelled out. */
+export function neuronName({ layer_sizes: sizes, input }, layer, index) {
+  if (layer === 0) {
+    const columns = input.shape[1];
+    return `Input pixel, row ${Math.floor(index / columns) + 1}, column ${(index % columns) + 1}`;
+  }
   if (layer === sizes.length - 1) return `Output neuron for digit ${index}`;
   return `Hidden layer ${layer}, neuron ${index + 1} of ${sizes[layer]}`;
 }
 
-function sourceName(layer, index) {
-  if (layer === 0) return `pixel ${Math.floor(index / 28) + 1},${(index % 28) + 1}`;
+/** A short name for an incoming neuron; input pixels as "pixel row,column" in an image `columns` wide. */
+function sourceName(layer, index, columns) {
+  if (layer === 0) return `pixel ${Math.floor(index / columns) + 1},${(index % columns) + 1}`;
   return `hidden ${layer} · ${index + 1}`;
 }
 
@@ -43,22 +48,22 @@ export class NeuronPanel {
 
   update(state, changed) {
     if (!["focus", "result", "snapshot"].some((key) => changed.has(key))) return;
-    const { selected, snapshot, result } = state;
+    const { selected, snapshot, result, manifest } = state;
     const show = Boolean(selected && snapshot);
     this.empty.hidden = show;
     this.details.hidden = !show;
     if (!show) return;
     const { network } = snapshot;
     const { layer, index } = selected;
+    const { input } = manifest.model;
     const last = network.sizes.length - 1;
-    this.name.textContent = neuronName(network.sizes, layer, index);
+    this.name.textContent = neuronName(manifest.model, layer, index);
     if (layer === 0) {
       this.bias.textContent = "–";
       this.sum.textContent = "–";
       this.activationLabel.textContent = "Input value";
       this.activation.textContent = fmt(result ? result.activations[0][index] : null);
-      this.explain.textContent =
-        "An input neuron holds one pixel of the 28×28 image, normalised like the training data: (ink − 0.1307) / 0.3081.";
+      this.explain.textContent = `An input neuron holds one pixel of the ${input.shape.join("×")} image, normalised like the training data: (ink − ${input.mean}) / ${input.std}.`;
       this.table.hidden = true;
       return;
     }
@@ -76,11 +81,11 @@ export class NeuronPanel {
         ? "Weighted sum = bias + Σ weight × input. Softmax turns the ten sums into probabilities."
         : "Weighted sum = bias + Σ weight × input. ReLU passes it on if positive, else 0.";
     this.table.hidden = false;
-    this.fillRows(weights, index, layer - 1, result ? result.activations[layer - 1] : null);
+    this.fillRows(weights, index, layer - 1, result ? result.activations[layer - 1] : null, input.shape[1]);
   }
 
-  /** The strongest |weight × input| (or |weight| without a drawing) into neuron j. */
-  fillRows({ weight, inSize }, j, sourceLayer, inputs) {
+  /** The strongest |weight × input| (or |weight| without a drawing) into neuron j; `columns`: the input image's width. */
+  fillRows({ weight, inSize }, j, sourceLayer, inputs, columns) {
     const strength = (k) => Math.abs(weight[j * inSize + k] * (inputs ? inputs[k] : 1));
     if (this.order.length < inSize) this.order = new Int32Array(inSize);
     const order = this.order;
@@ -92,7 +97,7 @@ export class NeuronPanel {
       if (r >= inSize) return;
       const w = weight[j * inSize + k];
       const contribution = inputs ? w * inputs[k] : null;
-      row.from.textContent = sourceName(sourceLayer, k);
+      row.from.textContent = sourceName(sourceLayer, k, columns);
       row.weight.textContent = fmt(w);
       row.input.textContent = fmt(inputs ? inputs[k] : null);
       row.contribution.textContent = fmt(contribution);

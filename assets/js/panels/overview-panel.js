@@ -1,5 +1,6 @@
 // The network at a glance: layer sizes, parameter counts and how many
 // neurons are active for the current drawing. Rows built once.
+import { layerParameterCounts, parameterCount } from "../model/mlp.js";
 
 export class OverviewPanel {
   constructor(table) {
@@ -9,15 +10,16 @@ export class OverviewPanel {
   }
 
   build({ layer_sizes: sizes, input }) {
+    const parameters = layerParameterCounts(sizes); // parameters[l - 1] belongs to layer l
     this.rows = sizes.map((size, l) => {
       const row = this.body.insertRow();
-      const [name, neurons, parameters, active] = Array.from({ length: 4 }, () => row.insertCell());
+      const [name, neurons, learned, active] = Array.from({ length: 4 }, () => row.insertCell());
       name.textContent = l === 0 ? `Input ${input.shape.join("×")}` : l === sizes.length - 1 ? "Output" : `Hidden ${l}`;
       neurons.textContent = size.toLocaleString("en");
-      parameters.textContent = l === 0 ? "–" : (sizes[l - 1] * size + size).toLocaleString("en");
+      learned.textContent = l === 0 ? "–" : parameters[l - 1].toLocaleString("en");
       return { active };
     });
-    const total = sizes.slice(1).reduce((sum, size, l) => sum + sizes[l] * size + size, 0);
+    const total = parameterCount(sizes);
     const row = this.foot.insertRow();
     const label = row.insertCell();
     label.colSpan = 2;

@@ -18,10 +18,10 @@ export class NetworkView {
     this.layout = null;
   }
 
-  /** Create the neurons, lines and labels for these layer sizes (once), and start compiling their shaders. */
-  build(sizes) {
+  /** Create the neurons, lines and labels for this model (manifest.model, once), and start compiling their shaders. */
+  build({ layer_sizes: sizes, input }) {
     if (this.layout) return;
-    this.layout = layout(sizes);
+    this.layout = layout(sizes, input.shape);
     this.neurons = new NeuronMesh(this.layout);
     this.lines = new ConnectionLines(this.layout);
     this.scene.add(this.lines.lines);
@@ -73,7 +73,7 @@ export class NetworkView {
   }
 
   update(state, changed) {
-    if (changed.has("manifest")) this.build(state.manifest.model.layer_sizes); // while the first snapshot downloads
+    if (changed.has("manifest")) this.build(state.manifest.model); // while the first snapshot downloads
     if (!state.snapshot || !RELEVANT.some((key) => changed.has(key))) return;
     const focus = state.hovered ?? state.selected;
     this.neurons.update(state.result);

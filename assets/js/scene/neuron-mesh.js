@@ -1,6 +1,6 @@
 // Every neuron as one InstancedMesh (one draw call). Colour = the neuron's
 // value on the shared diverging palette, scaled per layer; size grows with
-// its activation. Input pixels are flat discs so the 28×28 picture reads as
+// its activation. Input pixels are flat discs so the input picture reads as
 // an image. Colours and matrices are rewritten in place.
 import * as THREE from "three";
 import { writeColor } from "../model/palette.js";

@@ -1,5 +1,5 @@
 // Canvas plumbing shared by the insight views: crisp drawing on high-density screens,
-// pointer positions in CSS pixels, and 28×28 digit images.
+// pointer positions in CSS pixels, and digit images.
 
 /**
  * Size `canvas` to cssWidth × cssHeight CSS pixels with a backing store at the screen's
@@ -26,23 +26,25 @@ export function pointerPosition(event, element) {
   return { x: event.clientX - box.left, y: event.clientY - box.top };
 }
 
+// Ink blends from the panel background (#10151c) to a warm white (#f0ece4).
+const PAPER = [0x10, 0x15, 0x1c];
+const INK = [0xf0, 0xec, 0xe4];
+
 /**
- * A 28×28 canvas showing an MNIST digit as light ink on the dark theme; CSS scales it up
- * (the `ins-digit` class keeps the pixels sharp).
- * @param {Uint8Array} bytes 784 values, 0 = paper, 255 = ink
+ * A canvas showing an MNIST digit, one canvas pixel per image pixel, as light ink on the
+ * dark theme; CSS scales it up (the `ins-digit` class keeps the pixels sharp).
+ * @param {Uint8Array} bytes rows × columns values, row-major, 0 = paper, 255 = ink
+ * @param {[number, number]} shape the image's [rows, columns] (a SampleSet's `shape`)
  */
-export function digitCanvas(bytes, canvas = document.createElement("canvas")) {
-  canvas.width = 28;
-  canvas.height = 28;
+export function digitCanvas(bytes, [rows, columns], canvas = document.createElement("canvas")) {
+  canvas.width = columns;
+  canvas.height = rows;
   canvas.classList.add("ins-digit");
   const context = canvas.getContext("2d");
-  const image = context.createImageData(28, 28);
-  for (let i = 0; i < 784; i++) {
-    // Ink blends from the panel background (#10151c) to a warm white.
+  const image = context.createImageData(columns, rows);
+  for (let i = 0; i < rows * columns; i++) {
     const ink = bytes[i] / 255;
-    image.data[4 * i] = 16 + ink * (240 - 16);
-    image.data[4 * i + 1] = 21 + ink * (236 - 21);
-    image.data[4 * i + 2] = 28 + ink * (228 - 28);
+    for (let c = 0; c < 3; c++) image.data[4 * i + c] = PAPER[c] + ink * (INK[c] - PAPER[c]);
     image.data[4 * i + 3] = 255;
   }
   context.putImageData(image, 0, 0);

@@ -14,8 +14,3 @@ export const CLASS_COLOURS = Object.freeze([
   "#b89478", // 8 brown
   "#c9c3bf", // 9 grey
 ]);
-
-/** Colour of class `digit` (0–9). */
-export function classColour(digit) {
-  return CLASS_COLOURS[digit];
-}

@@ -244,7 +244,7 @@ export class ConfusionView {
       this.mistakesNote.textContent = "This export has no gallery of mistake images.";
       return;
     }
-    loadSampleSet(galleryEntry).then(
+    loadSampleSet(galleryEntry, this.state.manifest.model.input.shape).then(
       (gallery) => {
         if (galleryUrl !== this.galleryUrl) return;
         this.gallery = gallery;
@@ -270,7 +270,7 @@ export class ConfusionView {
           title: `Test image #${mistake.test_index}`,
           "aria-label": `Test image ${mistake.test_index}: a ${names[mistake.label]} read as ${names[mistake.predicted]} with ${confidence} confidence. Draw it on the pad`,
         },
-        [digitCanvas(this.gallery.image(index)), el("span", {}, [confidence])],
+        [digitCanvas(this.gallery.image(index), this.gallery.shape), el("span", {}, [confidence])],
       );
       button.addEventListener("click", () => this.actions.loadDigit(this.gallery.pixels(index)));
       this.thumbnails.append(button);

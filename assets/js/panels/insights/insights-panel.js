@@ -107,7 +107,7 @@ export class InsightsPanel {
 /**
  * Everything the page plugs in, as views with update(state, changed):
  *   views.push(...createInsightViews($("insights"), actions, { preview, toggleContainer, neuronContainer }));
- * `preview` is the 28×28 preview canvas the saliency overlay covers; the overlay's toggle
+ * `preview` is the input preview canvas the saliency overlay covers; the overlay's toggle
  * button is appended to `toggleContainer`; the selected first-layer neuron's weight
  * picture fills `neuronContainer` (inside the page's neuron details).
  */

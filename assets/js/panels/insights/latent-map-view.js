@@ -199,7 +199,7 @@ export class LatentMapView {
       return;
     }
     this.status.textContent = "Loading the probe digits…";
-    loadSampleSet(entry).then(
+    loadSampleSet(entry, this.state.manifest.model.input.shape).then(
       (probe) => {
         if (url !== this.probeUrl) return; // another export was loaded meanwhile
         this.probe = probe;
@@ -368,7 +368,7 @@ export class LatentMapView {
       this.tooltip.hidden = true;
     } else {
       const names = this.state.manifest.model.class_names;
-      digitCanvas(this.probe.image(index), this.tooltipDigit);
+      digitCanvas(this.probe.image(index), this.probe.shape, this.tooltipDigit);
       this.tooltipLabel.textContent = `A “${names[this.probe.labels[index]]}” · test image #${this.probe.testIndices[index]}`;
       this.tooltipHint.textContent =
         this.pinned === index ? "Tap again to draw it on the pad" : "Click or press Enter to draw it on the pad";

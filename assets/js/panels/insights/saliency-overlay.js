@@ -1,4 +1,4 @@
-// Saliency over the page's 28×28 preview: which ink pushed the network towards its
+// Saliency over the page's input preview: which ink pushed the network towards its
 // answer (warm) and which argued against it (blue), from gradient × input of the
 // predicted class's logit (see ../saliency.js for why the logit). Toggleable.
 
@@ -20,10 +20,8 @@ export class SaliencyOverlay {
     this.computer = null;
     this.enabled = enabled;
     this.toggle = null;
-    this.small = document.createElement("canvas"); // the 28×28 map, scaled smoothly on draw
-    this.small.width = 28;
-    this.small.height = 28;
-    this.image = this.small.getContext("2d").createImageData(28, 28);
+    this.small = document.createElement("canvas"); // the map, one pixel per input pixel, scaled smoothly on draw
+    this.image = null; // sized to the input once the manifest is known
     this.canvas = el("canvas", { class: "ins-saliency-overlay", "aria-hidden": "true" });
     this.canvas.hidden = !enabled;
     target.after(this.canvas);
@@ -33,9 +31,9 @@ export class SaliencyOverlay {
 
   /**
    * A toggle button for the page to place where it likes (next to the preview).
-   * Its aria-pressed mirrors the overlay; `onChange(enabled)` lets the page remember it.
+   * Its aria-pressed mirrors the overlay.
    */
-  createToggle(onChange = () => {}) {
+  createToggle() {
     const button = el(
       "button",
       {
@@ -46,10 +44,7 @@ export class SaliencyOverlay {
       },
       ["Saliency"],
     );
-    button.addEventListener("click", () => {
-      this.setEnabled(!this.enabled);
-      onChange(this.enabled);
-    });
+    button.addEventListener("click", () => this.setEnabled(!this.enabled));
     this.toggle = button;
     return button;
   }
@@ -64,7 +59,15 @@ export class SaliencyOverlay {
   /** Reads the shown network, state.result, state.pixels and state.manifest.model.input. */
   update(state, changed) {
     this.state = state;
+    if (changed.has("manifest")) this.resize(state.manifest.model.input.shape);
     if (this.enabled && (changed.has("result") || changed.has("snapshot"))) this.render();
+  }
+
+  /** The small map gets one pixel per input pixel: shape is [rows, columns]. */
+  resize([rows, columns]) {
+    this.small.width = columns;
+    this.small.height = rows;
+    this.image = this.small.getContext("2d").createImageData(columns, rows);
   }
 
   render() {
@@ -86,7 +89,7 @@ export class SaliencyOverlay {
     const { map, maxAbs, classIndex } = this.computer.compute(network, result, pixels, manifest.model.input.std);
     this.canvas.dataset.class = String(classIndex); // a stable hook: the class whose saliency is shown
     const data = this.image.data;
-    for (let i = 0; i < 784; i++) {
+    for (let i = 0; i < map.length; i++) {
       const t = maxAbs > 0 ? map[i] / maxAbs : 0;
       writeSrgbBytes(t, data, 4 * i);
       // Strength shows as opacity, so weak pixels let the drawing underneath show through.

@@ -1,6 +1,6 @@
-// What a first-layer hidden neuron looks for: its 784 incoming weights drawn as a 28×28
-// picture (warm = ink here excites it, blue = ink here inhibits it), the same weights
-// where the current drawing has ink, and the neuron's activation for the drawing.
+// What a first-layer hidden neuron looks for: its incoming weights, one per input pixel,
+// drawn as the input picture (warm = ink here excites it, blue = ink here inhibits it),
+// the same weights where the current drawing has ink, and the neuron's activation for it.
 import { cssGradient, writeSrgbBytes } from "../../model/palette.js";
 import { el } from "../dom.js";
 
@@ -33,6 +33,7 @@ export class WeightImageView {
     this.container = container;
     container.replaceChildren(el("div", { class: "ins-view ins-weights" }, [this.heading, this.body, this.scale]));
     container.hidden = true; // nothing to show until a neuron is selected
+    this.pixelCount = 0; // the input's pixels, once the manifest is known
   }
 
   /**
@@ -40,18 +41,19 @@ export class WeightImageView {
    * Only first-layer neurons see the pixels directly, so only they get a picture.
    */
   update(state, changed) {
+    if (changed.has("manifest")) this.resize(state.manifest.model.input.shape);
     if (!["focus", "result", "snapshot"].some((key) => changed.has(key))) return;
     const { selected, snapshot } = state;
     const layer = snapshot?.network.layers[0];
     this.container.hidden = !(
       selected?.layer === FIRST_HIDDEN &&
-      layer?.inSize === 784 &&
+      layer?.inSize === this.pixelCount &&
       selected.index >= 0 &&
       selected.index < layer.outSize
     );
     if (this.container.hidden) return;
     this.container.dataset.neuron = `${selected.layer}.${selected.index}`; // a stable hook for tests
-    const weights = layer.weight.subarray(selected.index * 784, (selected.index + 1) * 784);
+    const weights = layer.weight.subarray(selected.index * layer.inSize, (selected.index + 1) * layer.inSize);
     this.paint(this.weightsCanvas, (i) => weights[i]);
     const pixels = state.pixels;
     this.paint(this.inkCanvas, (i) => (pixels ? weights[i] * pixels[i] : 0));
@@ -78,13 +80,23 @@ export class WeightImageView {
       value > 0 ? `${ordinal(stronger + 1)} strongest of ${activations.length}` : "silent: the drawing does not match what it looks for";
   }
 
-  /** Diverging 28×28 image of value(i), scaled by its largest magnitude. */
+  /** Both pictures get one pixel per input pixel: shape is [rows, columns]. */
+  resize([rows, columns]) {
+    this.pixelCount = rows * columns;
+    for (const canvas of [this.weightsCanvas, this.inkCanvas]) {
+      canvas.width = columns;
+      canvas.height = rows;
+    }
+  }
+
+  /** Diverging image of value(i) over the canvas's pixels, scaled by its largest magnitude. */
   paint(canvas, value) {
+    const count = canvas.width * canvas.height;
     let maxAbs = 0;
-    for (let i = 0; i < 784; i++) maxAbs = Math.max(maxAbs, Math.abs(value(i)));
+    for (let i = 0; i < count; i++) maxAbs = Math.max(maxAbs, Math.abs(value(i)));
     const context = canvas.getContext("2d");
-    const image = context.createImageData(28, 28);
-    for (let i = 0; i < 784; i++) {
+    const image = context.createImageData(canvas.width, canvas.height);
+    for (let i = 0; i < count; i++) {
       writeSrgbBytes(maxAbs > 0 ? value(i) / maxAbs : 0, image.data, 4 * i);
       image.data[4 * i + 3] = 255;
     }
@@ -92,8 +104,9 @@ export class WeightImageView {
   }
 }
 
+/** Sized to the input by resize() once the manifest is known. */
 function pixelCanvas() {
-  return el("canvas", { class: "ins-digit ins-weight-image", width: "28", height: "28" });
+  return el("canvas", { class: "ins-digit ins-weight-image" });
 }
 
 function ordinal(n) {
