@@ -1,7 +1,8 @@
 // Which export to show (?export=<relative path>, else the default) and
 // loading its manifest with errors that name the file.
-import { validateManifest } from "./manifest.js";
+
 import { displayPath, fetchFile, inFile, sameSiteUrl } from "./fetch-file.js";
+import { validateManifest } from "./manifest.js";
 
 export const DEFAULT_EXPORT = "exports/mlp_weights.json";
 

@@ -77,7 +77,9 @@ export class SnapshotStore {
     const buffer = await fetchFile(entry.url, { signal, fetch: this.fetch });
     try {
       if (entry.bytes !== undefined && buffer.byteLength !== entry.bytes) {
-        throw new Error(`${buffer.byteLength < entry.bytes ? "truncated file" : "wrong size"}: ${buffer.byteLength} bytes, the manifest says ${entry.bytes}`);
+        throw new Error(
+          `${buffer.byteLength < entry.bytes ? "truncated file" : "wrong size"}: ${buffer.byteLength} bytes, the manifest says ${entry.bytes}`,
+        );
       }
       if (this.verifyHash && entry.sha256 && (await sha256Hex(buffer)) !== entry.sha256) {
         throw new Error("sha256 does not match the manifest (corrupt or replaced file)");
