@@ -23,14 +23,14 @@ import { Stage } from "./scene/stage.js";
 
 const $ = (id) => document.getElementById(id);
 
-const banner = new ErrorBanner($("error"), $("error-text"), $("error-dismiss"));
+const banner = new ErrorBanner($("error"), $("error-text"), $("error-dismiss"), $("error-retry"));
 const notice = new ErrorBanner($("notice"), $("notice-text"), $("notice-dismiss")); // calm: nothing is broken
 const stage = new Stage($("network"), $("network-labels"));
 const settingsPanel = new SettingsPanel(document, { onChange: (values) => app.changeSettings(values) });
 const readInk = (mode, shape) => (mode === "raw" ? rawDownsample : preprocess)(pad.ink, pad.width, pad.height, shape);
 const app = new App(settingsPanel.read(), {
   requestFrame: () => stage.requestRender(),
-  reportError: (message) => banner.show(message),
+  reportError: (message, retry) => banner.show(message, retry),
   readInk,
 });
 // The pad reports ink at once (a blank pad), so it comes after the app.
@@ -109,13 +109,21 @@ stage.onAfterRender = () => {
 app.mark("settings");
 
 async function start() {
+  if (location.protocol === "file:") {
+    // Browsers do not let a page opened from disk fetch its own files.
+    banner.show(
+      "This page must be served, not opened as a file: run `python -m http.server` in its folder, then open http://localhost:8000/",
+    );
+    return;
+  }
   let link;
   let manifest;
   try {
     link = readLink(location);
     manifest = await loadManifest(link.exportUrl);
   } catch (error) {
-    banner.show(error.message);
+    // A refused link cannot get better by retrying; a manifest that did not arrive can.
+    banner.show(error.message, link ? start : null);
     return;
   }
   const shared = checkUrlStateAgainstManifest(link.state, manifest);

@@ -1,8 +1,8 @@
 // Loading the committed default export from disk for the insight tests.
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
+import { sampleSetFromTensors } from "../../assets/js/data/export-files.js";
 import { parseSafetensors } from "../../assets/js/data/safetensors.js";
-import { sampleSetFromTensors } from "../../assets/js/data/sample-sets.js";
 
 export const MANIFEST_PATH = fileURLToPath(new URL("../../exports/mlp_weights.json", import.meta.url));
 const FOLDER = new URL("../../exports/", import.meta.url);

@@ -40,7 +40,7 @@ export function createState(settings) {
 export class App {
   /**
    * @param {object} settings the initial settings (read from the settings panel)
-   * @param {{requestFrame: () => void, reportError: (message: string) => void,
+   * @param {{requestFrame: () => void, reportError: (message: string, retry?: () => void) => void,
    *          readInk: (mode: string, shape: number[]) => Float32Array|null}} hooks
    *   requestFrame schedules the next frame; readInk turns the pad's ink into the input
    *   image of `shape` [rows, columns] (manifest.model.input.shape).
@@ -132,7 +132,7 @@ export class App {
       (snapshot) => snapshot && this.showSnapshot(snapshot),
       (error) => {
         state.timeline.failed = true;
-        this.reportError(error.message);
+        this.reportError(error.message, () => this.setSnapshot(this.state.timeline.requested));
         this.mark("timeline");
       },
     );

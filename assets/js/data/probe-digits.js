@@ -6,7 +6,7 @@ import { loadSampleSet } from "./sample-sets.js";
 export class ProbeDigits {
   constructor(manifest, fetchImpl) {
     this.entry = manifest.probe;
-    this.inputShape = manifest.model.input.shape;
+    this.manifest = manifest;
     this.fetch = fetchImpl;
     this.byClass = null;
     this.next = new Array(10).fill(0);
@@ -15,7 +15,7 @@ export class ProbeDigits {
   /** The next test digit of class `digit`: { pixels (one per input pixel, 0..1), testIndex }. */
   async take(digit) {
     if (!this.entry) throw new Error("this export has no probe set of test digits");
-    const probe = await loadSampleSet(this.entry, this.inputShape, this.fetch);
+    const probe = await loadSampleSet(this.entry, this.manifest, this.fetch);
     if (!this.byClass) {
       this.byClass = Array.from({ length: 10 }, () => []);
       for (const [i, label] of probe.labels.entries()) this.byClass[label]?.push(i);

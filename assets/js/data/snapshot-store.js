@@ -2,29 +2,9 @@
 // sha256 and finiteness → build the network. Keeps an LRU cache of decoded
 // snapshots, prefetches neighbours, and while the user scrubs fast it drops
 // superseded downloads and never lets an older answer replace a newer one.
-import { MLP } from "../model/mlp.js";
-import { displayPath, fetchFile } from "./fetch-file.js";
-import { snapshotShapes } from "./manifest.js";
-import { parseSafetensors } from "./safetensors.js";
-
-async function sha256Hex(buffer) {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", buffer));
-  return Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
-}
-
-function checkTensors(tensors, shapes) {
-  for (const [name, shape] of shapes) {
-    const tensor = tensors.get(name);
-    if (!tensor) throw new Error(`tensor "${name}" is missing`);
-    if (tensor.shape.length !== shape.length || tensor.shape.some((n, i) => n !== shape[i])) {
-      throw new Error(`shape mismatch: "${name}" is ${JSON.stringify(tensor.shape)}, the manifest needs ${JSON.stringify(shape)}`);
-    }
-    const data = tensor.data;
-    for (let i = 0; i < data.length; i++) {
-      if (!Number.isFinite(data[i])) throw new Error(`tensor "${name}" contains ${data[i]} (not a finite number)`);
-    }
-  }
-}
+import { readSnapshot } from "./export-files.js";
+import { displayPath, fetchFile, inFile } from "./fetch-file.js";
+import { LIMITS } from "./manifest.js";
 
 export class SnapshotStore {
   constructor(manifest, { fetch = globalThis.fetch.bind(globalThis), capacity = 8, verifyHash = Boolean(globalThis.crypto?.subtle) } = {}) {
@@ -32,7 +12,6 @@ export class SnapshotStore {
     this.fetch = fetch;
     this.capacity = capacity;
     this.verifyHash = verifyHash;
-    this.shapes = snapshotShapes(manifest);
     this.cache = new Map(); // index → snapshot, in least-recently-used-first order
     this.loading = new Map(); // index → { promise, controller, forShow }
     this.latestTicket = 0;
@@ -74,24 +53,13 @@ export class SnapshotStore {
   async download(index, signal) {
     const entry = this.manifest.timeline[index];
     if (!entry) throw new Error(`there is no snapshot ${index}`);
-    const buffer = await fetchFile(entry.url, { signal, fetch: this.fetch });
-    try {
-      if (entry.bytes !== undefined && buffer.byteLength !== entry.bytes) {
-        throw new Error(
-          `${buffer.byteLength < entry.bytes ? "truncated file" : "wrong size"}: ${buffer.byteLength} bytes, the manifest says ${entry.bytes}`,
-        );
-      }
-      if (this.verifyHash && entry.sha256 && (await sha256Hex(buffer)) !== entry.sha256) {
-        throw new Error("sha256 does not match the manifest (corrupt or replaced file)");
-      }
-      const { metadata, tensors } = parseSafetensors(buffer);
-      checkTensors(tensors, this.shapes);
-      const snapshot = { index, entry, metadata, tensors, network: new MLP(tensors), bytes: buffer.byteLength };
+    const buffer = await fetchFile(entry.url, { signal, fetch: this.fetch, maxBytes: LIMITS.fileBytes });
+    return inFile(displayPath(entry.url), async () => {
+      const checked = await readSnapshot(buffer, entry, this.manifest, { verifyHash: this.verifyHash });
+      const snapshot = { index, entry, ...checked, bytes: buffer.byteLength };
       this.remember(index, snapshot);
       return snapshot;
-    } catch (error) {
-      throw new Error(`${displayPath(entry.url)}: ${error.message}`);
-    }
+    });
   }
 
   /**

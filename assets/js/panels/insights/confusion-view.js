@@ -244,7 +244,7 @@ export class ConfusionView {
       this.mistakesNote.textContent = "This export has no gallery of mistake images.";
       return;
     }
-    loadSampleSet(galleryEntry, this.state.manifest.model.input.shape).then(
+    loadSampleSet(galleryEntry, this.state.manifest).then(
       (gallery) => {
         if (galleryUrl !== this.galleryUrl) return;
         this.gallery = gallery;

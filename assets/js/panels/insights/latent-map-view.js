@@ -199,7 +199,7 @@ export class LatentMapView {
       return;
     }
     this.status.textContent = "Loading the probe digits…";
-    loadSampleSet(entry, this.state.manifest.model.input.shape).then(
+    loadSampleSet(entry, this.state.manifest).then(
       (probe) => {
         if (url !== this.probeUrl) return; // another export was loaded meanwhile
         this.probe = probe;

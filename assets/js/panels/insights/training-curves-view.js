@@ -92,7 +92,9 @@ export class TrainingCurvesView {
     const firstSeen = timeline.find((entry) => entry.images_seen > 0)?.images_seen ?? history?.images_seen?.[0] ?? 1;
     this.x = new SymlogScale(firstSeen, lastSeen);
     const losses = [...(history?.loss ?? []), ...timeline.map((entry) => entry.metrics?.test_loss)].filter((v) => v > 0);
-    this.lossScale = new LogScale(Math.min(...losses), Math.max(...losses));
+    // A loop, not Math.min(...losses): a long history would overflow the call stack.
+    const range = losses.reduce(([low, high], loss) => [Math.min(low, loss), Math.max(high, loss)], [Infinity, 0]);
+    this.lossScale = new LogScale(range[0], range[1]);
     this.canvas.setAttribute("aria-valuemin", "0");
     this.canvas.setAttribute("aria-valuemax", String(timeline.length - 1));
   }
