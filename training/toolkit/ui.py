@@ -22,7 +22,11 @@ def error_line(command: str, message: str) -> None:
 
 
 def progress(items: Iterable[T], total: int, description: str) -> Iterator[T]:
-    """Iterates with a transient progress bar on stderr (drawn only on a terminal)."""
+    """Iterates with a transient progress bar on stderr (only on a terminal: logs and pipes
+    get nothing)."""
+    if not err.is_terminal:
+        yield from items
+        return
     with Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
