@@ -9,7 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from training.toolkit.errors import USAGE, ToolError, UsageError
+from training.toolkit.errors import ToolError, UsageError
 from training.toolkit.paths import DEFAULT_DATA_DIR, DEFAULT_EXPORT, REPO
 
 PROG = "python -m training"
@@ -164,8 +164,7 @@ def main(argv: list[str] | None = None) -> int:
         parser = build_parser()
         args = parser.parse_args(argv)
         if args.command is None:
-            parser.print_help(sys.stderr)
-            return USAGE
+            raise UsageError(f"name a command: {', '.join(COMMANDS)} (python -m training --help)")
         return run(args)
     except ToolError as error:
         name = f"training {command}" if command else "training"
