@@ -93,10 +93,15 @@ def describe_module(module: torch.nn.Module) -> str:
             f"conv2d {module.in_channels} → {module.out_channels}, {height}×{width}, stride {stride}, padding {padding}"
         )
     if isinstance(module, torch.nn.MaxPool2d):
-        return f"maxpool {module.kernel_size}, stride {module.stride}"
+        (height, width), (stride, _) = _two(module.kernel_size), _two(module.stride)
+        return f"maxpool {height}×{width}, stride {stride}"
     if isinstance(module, torch.nn.Unflatten):
         return f"reshape to {'×'.join(map(str, module.unflattened_size))}"
     return type(module).__name__.lower()
+
+
+def _two(value) -> tuple:
+    return tuple(value) if isinstance(value, (tuple, list)) else (value, value)
 
 
 def _training(export: Export) -> Table:

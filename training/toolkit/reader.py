@@ -119,7 +119,15 @@ class Export:
     def describe_architecture(self) -> str:
         if self.version == 1:
             return f"MLP {'-'.join(str(size) for size in self.model['layer_sizes'])}"
-        return f"{self.architecture.upper()} ({len(self.layers)} layers)"
+        parts = ["784"]
+        for layer in self.layers:
+            if layer.kind == "conv2d":
+                parts.append(f"conv{layer.options.get('out_channels', '')}")
+            elif layer.kind == "maxpool2d":
+                parts.append("pool")
+            elif layer.kind == "linear":
+                parts.append(str(layer.options.get("out") or "?"))
+        return f"{self.architecture.upper()} {'-'.join(parts)}"
 
     def snapshot(self, snapshot_id: str | None) -> dict:
         """The timeline entry with this id (the last one when None)."""
@@ -253,25 +261,27 @@ def layers_v1(model: dict) -> list[LayerSpec]:
 
 
 def layers_v2(model: dict) -> list[LayerSpec]:
-    """Version 2: `model.layers`, a list of {"type": …} objects in order (see
-    docs/export-format.md). Weighted layers name their tensors with `name` (else
-    `layers.{i}`, i = position in the list)."""
-    specs = model["layers"]
-    if not isinstance(specs, list) or not specs:
+    """Version 2: `model.layers`, in order: conv2d, maxpool2d, flatten or linear, each with
+    its tensors named in `weight` / `bias` (bias may be null) and an optional `activation`
+    applied to its output. The input is the 784 pixels seen as the first layer's
+    `input_shape` ([1, 28, 28] before a conv2d, max-pool or flatten)."""
+    entries = model["layers"]
+    if not isinstance(entries, list) or not entries:
         raise ValueError("model.layers must be a non-empty list")
-    layers = []
-    for position, spec in enumerate(specs):
-        kind = str(spec["type"]).lower()
-        kind = {"dense": "linear", "conv": "conv2d", "maxpool": "maxpool2d", "max_pool2d": "maxpool2d"}.get(kind, kind)
-        options = {key: value for key, value in spec.items() if key not in ("type", "name")}
-        if kind in ("linear", "conv2d"):
-            layers.append(LayerSpec(kind, str(spec.get("name", f"layers.{position}")), options))
-        elif kind in ("maxpool2d", "flatten"):
-            layers.append(LayerSpec(kind, None, options))
-        elif kind == "softmax" and position == len(specs) - 1:
-            continue  # applied to the logits by the reader of the output
-        else:
-            layers.append(_activation(kind))
+    layers: list[LayerSpec] = []
+    for position, entry in enumerate(entries):
+        kind = str(entry["type"])
+        if kind not in ("conv2d", "maxpool2d", "flatten", "linear"):
+            raise ValueError(f"model.layers[{position}]: unsupported type '{kind}'")
+        options = {key: value for key, value in entry.items() if key not in ("type", "activation")}
+        if kind in ("conv2d", "linear"):
+            options.setdefault("weight", f"layers.{position}.weight")
+            if kind == "linear":
+                options.setdefault("in", entry.get("in_features"))
+                options.setdefault("out", entry.get("out_features"))
+        layers.append(LayerSpec(kind, None, options))
+        if entry.get("activation") is not None:
+            layers.append(_activation(entry["activation"]))
     if layers[-1].kind != "linear":
         raise ValueError("the last layer must be linear (the logits)")
     return layers
@@ -296,8 +306,9 @@ def build_model(layers: list[LayerSpec], tensors: dict[str, torch.Tensor], sourc
     """The float32 network of one snapshot: the layer list filled with the file's tensors.
     Takes [n, 784] normalised pixels (reshaped to [n, 1, 28, 28] before a first convolution)."""
     modules: list[nn.Module] = []
-    if any(layer.kind == "conv2d" for layer in layers) and layers[0].kind in ("conv2d", "maxpool2d"):
-        modules.append(nn.Unflatten(1, (1, IMAGE_SIDE, IMAGE_SIDE)))
+    if layers[0].kind in ("conv2d", "maxpool2d", "flatten"):  # the pixels as one 28×28 channel
+        shape = tuple(int(size) for size in layers[0].options.get("input_shape", (1, IMAGE_SIDE, IMAGE_SIDE)))
+        modules.append(nn.Unflatten(1, shape))
     for layer in layers:
         if layer.kind in ACTIVATIONS:
             modules.append(ACTIVATIONS[layer.kind]())
@@ -315,15 +326,20 @@ def build_model(layers: list[LayerSpec], tensors: dict[str, torch.Tensor], sourc
 
 
 def _weighted(layer: LayerSpec, tensors: dict[str, torch.Tensor], source: str) -> nn.Module:
-    weight_name, bias_name = f"{layer.tensors}.weight", f"{layer.tensors}.bias"
+    if layer.tensors is not None:  # version 1: layers.{i}.weight and .bias, both always there
+        weight_name, bias_name = f"{layer.tensors}.weight", f"{layer.tensors}.bias"
+    else:  # version 2: the layer names its tensors; a null bias means none
+        weight_name, bias_name = str(layer.options["weight"]), layer.options.get("bias")
     if weight_name not in tensors:
         raise ToolError(f"{source}: missing tensor {weight_name}")
+    if bias_name is not None and bias_name not in tensors:
+        raise ToolError(f"{source}: missing tensor {bias_name}")
     weight = tensors[weight_name].float()
-    bias = tensors[bias_name].float() if bias_name in tensors else None
+    bias = tensors[bias_name].float() if bias_name is not None else None
     if layer.kind == "linear":
         if weight.ndim != 2:
             raise ToolError(f"{source}: {weight_name} has shape {list(weight.shape)}, expected [out, in]")
-        expected = [layer.options.get("out", weight.shape[0]), layer.options.get("in", weight.shape[1])]
+        expected = [layer.options.get("out") or weight.shape[0], layer.options.get("in") or weight.shape[1]]
         if list(weight.shape) != [int(value) for value in expected]:
             raise ToolError(f"{source}: {weight_name} has shape {list(weight.shape)}, expected {expected}")
         module: nn.Module = nn.Linear(weight.shape[1], weight.shape[0], bias=bias is not None)
@@ -331,6 +347,12 @@ def _weighted(layer: LayerSpec, tensors: dict[str, torch.Tensor], source: str) -
         if weight.ndim != 4:
             raise ToolError(f"{source}: {weight_name} has shape {list(weight.shape)}, expected [out, in, kh, kw]")
         options = layer.options
+        expected = [options.get("out_channels") or weight.shape[0], options.get("in_channels") or weight.shape[1]]
+        kernel = options.get("kernel_size")
+        if [int(value) for value in expected] != list(weight.shape[:2]) or (
+            kernel is not None and list(weight.shape[2:]) != list(_pair(kernel, 0))
+        ):
+            raise ToolError(f"{source}: {weight_name} has shape {list(weight.shape)}, not the manifest's conv2d layer")
         module = nn.Conv2d(
             weight.shape[1],
             weight.shape[0],

@@ -208,8 +208,7 @@ def draw_weights(figure, export: Export, entry: dict) -> None:
     for index, image in enumerate(images):  # one picture, each tile scaled to its own largest |weight|
         top, left = (index // columns) * (height + gap), (index % columns) * (width + gap)
         mosaic[top : top + height, left : left + width] = image / (float(np.abs(image).max()) or 1.0)
-    colours = _plt().get_cmap("RdBu_r").copy()
-    colours.set_bad("white")
+    colours = _plt().get_cmap("RdBu_r").with_extremes(bad="white")
     axis = figure.subplots()
     axis.imshow(mosaic, cmap=colours, vmin=-1, vmax=1, interpolation="nearest")
     axis.axis("off")
