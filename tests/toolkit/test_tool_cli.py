@@ -66,3 +66,14 @@ def test_the_default_export_is_the_repositorys_from_any_folder(tmp_path):
     result = run_tool("info", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert str(REPO / "exports" / "mlp_weights.json") in result.stdout
+
+
+def test_a_system_error_is_one_line_too(monkeypatch, capsys):
+    import training.toolkit.info as info
+
+    def full_disk(args):
+        raise OSError(28, "No space left on device", "report/figure.png")
+
+    monkeypatch.setattr(info, "info_command", full_disk)
+    assert main(["info"]) == 1
+    assert capsys.readouterr().err == "training info: error: report/figure.png: No space left on device\n"

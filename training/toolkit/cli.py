@@ -170,6 +170,11 @@ def main(argv: list[str] | None = None) -> int:
         name = f"training {command}" if command else "training"
         print(f"{name}: error: {error.message}", file=sys.stderr)
         return error.code
+    except OSError as error:  # a full disk, a vanished folder…: still one line, no traceback
+        name = f"training {command}" if command else "training"
+        where = f"{error.filename}: " if getattr(error, "filename", None) else ""
+        print(f"{name}: error: {where}{error.strerror or error}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("training: interrupted; nothing half-written was left behind", file=sys.stderr)
         return 130

@@ -145,7 +145,8 @@ def _timeline(export: Export) -> Table:
     timeline = export.timeline
     first, last = timeline[0], timeline[-1]
     table = Table(
-        title=f"Timeline: {len(timeline)} snapshots, {first['images_seen']:,} → {last['images_seen']:,} images seen",
+        title=f"Timeline: {len(timeline)} snapshot{'s' if len(timeline) != 1 else ''}, "
+        f"{first['images_seen']:,} → {last['images_seen']:,} images seen",
         title_justify="left",
     )
     for column in ("#", "id", "label", "images seen", "test accuracy", "test loss"):

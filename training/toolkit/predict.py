@@ -34,14 +34,18 @@ class Result:
         return int(np.argmax(self.probabilities))
 
 
-def classify(export: Export, entry: dict, paths: list[Path]) -> list[Result]:
-    """Every file preprocessed and classified; a bad file's Result carries its error."""
+def classify(export: Export, entry: dict, paths: list[Path], keep_images: int = 0) -> list[Result]:
+    """Every file preprocessed and classified; a bad file's Result carries its error. The
+    loaded images (for --show) are kept for the first `keep_images` good files only: a
+    thousand phone photos would not fit in memory."""
     network = export.network(entry)
     results = []
+    kept = 0
     for path in ui.progress(paths, len(paths), "preprocessing"):
         try:
             grey, seen = prepare_file(path)
-            results.append(Result(path, grey, seen))
+            results.append(Result(path, grey if kept < keep_images else None, seen))
+            kept += 1
         except ImageProblem as problem:
             results.append(Result(path, error=problem.message))
     good = [result for result in results if result.error is None]
@@ -59,7 +63,7 @@ def predict_command(args: argparse.Namespace) -> int:
         check_output_file(args.show, ".png")
     export = open_export(args.export)
     entry = export.snapshot(args.snapshot)
-    results = classify(export, entry, list(args.images))
+    results = classify(export, entry, list(args.images), MAX_SHOWN if args.show is not None else 0)
     for result in results:
         if result.error:
             ui.error_line("predict", result.error)
@@ -110,12 +114,12 @@ def save_picture(path: Path, export: Export, entry: dict, results: list[Result])
     matplotlib.use("Agg")
     from matplotlib import pyplot as plt
 
-    rows = results[:MAX_SHOWN]
+    rows = [result for result in results if result.grey is not None][:MAX_SHOWN]
     figure, axes = plt.subplots(
         len(rows), 3, figsize=(9, 2.2 * len(rows)), gridspec_kw={"width_ratios": [1, 1, 2.2]}, squeeze=False
     )
     for (image_axis, seen_axis, bars_axis), result in zip(axes, rows):
-        image_axis.imshow(result.grey, cmap="gray", vmin=0, vmax=1, interpolation="lanczos")
+        image_axis.imshow(_thumbnail(result.grey), cmap="gray", vmin=0, vmax=1, interpolation="lanczos")
         image_axis.set_title(_ellipsis(result.path.name, 28), fontsize=9)
         seen_axis.imshow(result.seen, cmap="gray", vmin=0, vmax=1, interpolation="nearest")
         seen_axis.set_title("network input, 28×28", fontsize=9)
@@ -137,6 +141,17 @@ def save_picture(path: Path, export: Export, entry: dict, results: list[Result])
     with atomic_file(path) as temp:
         figure.savefig(temp, format="png", dpi=100)
     plt.close(figure)
+
+
+def _thumbnail(grey: np.ndarray, side: int = 320) -> np.ndarray:
+    """A large photo shrunk for its row of the picture (drawing 12 MP through imshow is slow)."""
+    if max(grey.shape) <= side:
+        return grey
+    from PIL import Image
+
+    image = Image.fromarray((grey * 255).astype(np.uint8))
+    image.thumbnail((side, side), Image.Resampling.LANCZOS)
+    return np.asarray(image, dtype=float) / 255
 
 
 def _ellipsis(text: str, length: int) -> str:
