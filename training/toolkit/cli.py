@@ -31,6 +31,10 @@ class OneLineParser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
+def _sentence(text: str) -> str:
+    return text[0].upper() + text[1:] + "."
+
+
 def _default_export_text() -> str:
     try:
         return str(DEFAULT_EXPORT.relative_to(Path.cwd()))
@@ -105,7 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
         )
 
     predict = commands.add_parser(
-        "predict", parents=[common], help=COMMANDS["predict"], description=COMMANDS["predict"] + "."
+        "predict", parents=[common], help=COMMANDS["predict"], description=_sentence(COMMANDS["predict"])
     )
     predict.add_argument("images", nargs="+", type=Path, metavar="IMAGE", help="PNG or JPEG files, any size")
     snapshot_option(predict, "the network of this snapshot")
@@ -119,24 +123,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     evaluate = commands.add_parser(
-        "evaluate", parents=[common], help=COMMANDS["evaluate"], description=COMMANDS["evaluate"] + "."
+        "evaluate", parents=[common], help=COMMANDS["evaluate"], description=_sentence(COMMANDS["evaluate"])
     )
     which = evaluate.add_mutually_exclusive_group()
     which.add_argument("--snapshot", metavar="ID", help="the snapshot to check (default: the last)")
     which.add_argument("--all", action="store_true", help="check every snapshot of the timeline")
     data_option(evaluate)
 
-    commands.add_parser("info", parents=[common], help=COMMANDS["info"], description=COMMANDS["info"] + ".")
+    commands.add_parser("info", parents=[common], help=COMMANDS["info"], description=_sentence(COMMANDS["info"]))
 
     report = commands.add_parser(
-        "report", parents=[common], help=COMMANDS["report"], description=COMMANDS["report"] + "."
+        "report", parents=[common], help=COMMANDS["report"], description=_sentence(COMMANDS["report"])
     )
     report.add_argument(
         "out_dir", type=Path, metavar="OUT_DIR", help="a new or empty folder, or an earlier report (replaced)"
     )
     snapshot_option(report, "the snapshot of the confusion matrix, mistakes and weights")
 
-    video = commands.add_parser("video", parents=[common], help=COMMANDS["video"], description=COMMANDS["video"] + ".")
+    video = commands.add_parser(
+        "video", parents=[common], help=COMMANDS["video"], description=_sentence(COMMANDS["video"])
+    )
     video.add_argument("out", type=Path, metavar="OUT.mp4", help="the MP4 file to write (H.264, yuv420p)")
     video.add_argument("--fps", type=positive_int, default=30, help="frames per second (default %(default)s)")
     video.add_argument("--seconds", type=positive_float, default=20.0, help="length of the video (default %(default)s)")
@@ -144,7 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--size", type=frame_size, default=(1280, 720), metavar="WxH", help="frame size, even (default 1280x720)"
     )
 
-    onnx = commands.add_parser("onnx", parents=[common], help=COMMANDS["onnx"], description=COMMANDS["onnx"] + ".")
+    onnx = commands.add_parser("onnx", parents=[common], help=COMMANDS["onnx"], description=_sentence(COMMANDS["onnx"]))
     onnx.add_argument("out", type=Path, metavar="OUT.onnx", help="the ONNX file to write")
     snapshot_option(onnx, "the network of this snapshot")
     data_option(onnx)
