@@ -12,9 +12,9 @@ readonly USAGE='Usage:
   ./deploy.sh --help
 
 Publishing exports the commit (git archive, never the working tree), keeps only
-what the page needs at run time (index.html, assets/, exports/, favicon.ico,
-favicon.svg, LICENSE), validates it (importmap modules, the files index.html
-loads, exports/mlp_weights.json and the size and sha256 of every file it lists),
+what the page needs at run time (index.html, assets/, exports/, favicon.svg,
+LICENSE), validates it (importmap modules, the files index.html loads,
+exports/mlp_weights.json and the size and sha256 of every file it lists),
 stores it as releases/backups/<UTC timestamp>/ with a .commit file, then points
 the symlink releases/current at it with one atomic rename. Serve it with
   python -m http.server --directory releases/current
@@ -31,7 +31,7 @@ Options:
 Exit status: 0 done, 1 failed (nothing changed), 2 bad usage.'
 
 # Everything the page may need at run time; the rest of the tree never ships.
-readonly SITE_ALLOWLIST=(index.html assets exports favicon.ico favicon.svg LICENSE)
+readonly SITE_ALLOWLIST=(index.html assets exports favicon.svg LICENSE)
 readonly RELEASE_NAME_PATTERN='^[0-9]{8}T[0-9]{6}Z$'
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)

@@ -20,6 +20,8 @@ python -m pip install --quiet --disable-pip-version-check -e ".[test,tools]"
 need_debian_package chromium /usr/bin/chromium "the browser tests"
 need_debian_package shellcheck shellcheck "the deploy.sh lint test"
 
+npm ci --no-audit --no-fund --loglevel=error
+npm run --silent lint
 ruff check .
 ruff format --check .
 node --test tests/js/

@@ -12,7 +12,7 @@ from pathlib import Path
 from deploy_site import Release, git
 
 # What a release may hold at its top level, written independently of deploy.sh's own list.
-SITE_TOP_LEVEL = {"index.html", "assets", "exports", "favicon.ico", "favicon.svg", "LICENSE"}
+SITE_TOP_LEVEL = {"index.html", "assets", "exports", "favicon.svg", "LICENSE"}
 
 
 def file_hashes(folder: Path) -> dict[str, str]:

@@ -142,6 +142,7 @@ def _write_decoys(root: Path) -> None:
         "data/raw.bin",
         ".venv/bin/activate",
         "exports_backup/x.json",
+        "favicon.ico",
     ):
         _write(root / path, f"decoy {path}\n")
     _write(root / ".gitignore", "node_modules/\n.venv/\ndata/\nreleases/*\n")

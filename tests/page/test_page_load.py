@@ -132,7 +132,7 @@ def test_chromium_decodes_float16_natively_like_the_lookup_table(page, serve):
     server = serve(REPO)
     page.goto(server.url + "/index.html")
     result = page.evaluate("""async () => {
-        const { decodeFloat16 } = await import('./assets/js/float16.js');
+        const { decodeFloat16 } = await import('./assets/js/data/float16.js');
         const bits = Uint16Array.from({ length: 65536 }, (_, i) => i);
         const native = decodeFloat16(bits), table = decodeFloat16(bits, { useNative: false });
         let differences = 0;
