@@ -19,7 +19,7 @@ const ink = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffs
 const out = new Float32Array(shapes.length * 784);
 let offset = 0;
 shapes.forEach(([height, width], index) => {
-  const result = preprocess(ink.subarray(offset, offset + height * width), width, height);
+  const result = preprocess(ink.subarray(offset, offset + height * width), width, height, [28, 28]); // MNIST's input shape
   if (result) out.set(result, index * 784);
   else out.fill(NaN, index * 784, (index + 1) * 784);
   offset += height * width;

@@ -16,7 +16,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[2]
 COMMITTED = REPO / "exports" / "mlp_weights.json"
 # The page's preprocessing module: the oracle every Python preprocessing test compares with.
-PAGE_PREPROCESS_JS = REPO / "assets" / "js" / "preprocess.js"
+PAGE_PREPROCESS_JS = REPO / "assets" / "js" / "model" / "preprocess.js"
 NODE_SCRIPT = Path(__file__).resolve().parent / "page_preprocess.mjs"
 PAD_SIDE = 280  # the page's drawing pad (#draw-pad), ink pixels
 BRUSH_RADIUS = 12  # the pad's default brush
@@ -56,7 +56,7 @@ def page_preprocess_js(inks: list[np.ndarray], folder: Path) -> np.ndarray:
 
 
 def paint_segment(ink: np.ndarray, start, end, radius: float = BRUSH_RADIUS) -> None:
-    """The pad's brush (assets/js/brush.js): a capsule with a full core and a smoothstep rim,
+    """The pad's brush (assets/js/model/brush.js): a capsule with a full core and a smoothstep rim,
     keeping the darker of old and new ink."""
     height, width = ink.shape
     ys, xs = np.mgrid[0:height, 0:width] + 0.5

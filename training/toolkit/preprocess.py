@@ -14,7 +14,7 @@
    A digital image (a 28×28 MNIST digit, a drawing on a uniform background) passes these
    steps unchanged: its ink is its brightness (or 1 − brightness).
 3. `page_preprocess`: the page's preprocessing, ported exactly from its JavaScript
-   (assets/js/preprocess.js `preprocess`): crop to the ink (pixels ≥ 0.05), scale the longer
+   (assets/js/model/preprocess.js `preprocess`): crop to the ink (pixels ≥ 0.05), scale the longer
    side to 20 px with an exact box filter (area averaging), place the centre of mass at the
    centre of 28×28 (continuous coordinates, (14, 14)).
 4. `normalise`: (ink − mean) / std with the manifest's `model.input`, float32 [784]."""
@@ -148,7 +148,7 @@ def ink_from_grey(grey: np.ndarray, source: Path | str = "image") -> np.ndarray:
 
 def _axis_weights(first: int, last: int, scale: float, offset: float) -> np.ndarray:
     """[last - first + 1, 28]: how much of each target pixel every source pixel covers
-    (assets/js/preprocess.js `axisWeights`)."""
+    (assets/js/model/preprocess.js `axisWeights`)."""
     start = (np.arange(first, last + 1) - first) * scale + offset
     end = start + scale
     targets = np.arange(SIZE)
@@ -158,7 +158,7 @@ def _axis_weights(first: int, last: int, scale: float, offset: float) -> np.ndar
 
 def ink_stats(ink: np.ndarray) -> tuple[int, int, int, int, float, float] | None:
     """Bounding box of the ink (x0, x1, y0, y1) and its centre of mass (continuous
-    coordinates), or None when blank (assets/js/preprocess.js `inkStats`)."""
+    coordinates), or None when blank (assets/js/model/preprocess.js `inkStats`)."""
     marked = ink >= INK_THRESHOLD
     rows, columns = np.flatnonzero(marked.any(axis=1)), np.flatnonzero(marked.any(axis=0))
     if rows.size == 0:
