@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from train_export_checks import check_export, layer_sizes
 
+from training.config import ARCHITECTURE_DEFAULTS, parse_config
 from training.mlp_train import main
 
 REPO = Path(__file__).resolve().parents[2]
@@ -44,6 +45,8 @@ BAD_ARGUMENTS = [
     (["--momentum", "1"], "--momentum must be in [0, 1)"),
     (["--threads", "-1"], "--threads must be 0 (automatic) or more"),
     (["--unknown-flag"], "unrecognized arguments: --unknown-flag"),
+    (["--architecture", "resnet"], "--architecture must be one of mlp, cnn"),
+    (["--architecture", "cnn", "--hidden-dims"], "--hidden-dims needs at least one width"),
     (["--export-path", "{tmp}/weights.txt"], "must name a .json manifest"),
     (["--export-path", "{tmp}/folder.json"], "is a directory"),
     (["--export-path", "{tmp}/a-file/mlp_weights.json"], "is not writable"),
@@ -96,6 +99,26 @@ def test_missing_data_is_one_clear_error(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
+def test_cnn_flags_default_to_the_cnn_architecture(tmp_path):
+    config = parse_config(["--architecture", "cnn", "--export-path", str(tmp_path / "c.json")])
+    assert (config.epochs, config.hidden_dims) == (15, (64,)) == tuple(ARCHITECTURE_DEFAULTS["cnn"].values())
+    config = parse_config(
+        [
+            "--architecture",
+            "cnn",
+            "--hidden-dims",
+            "32",
+            "16",
+            "--epochs",
+            "2",
+            "--export-path",
+            str(tmp_path / "c.json"),
+        ]
+    )
+    assert (config.epochs, config.hidden_dims) == (2, (32, 16))
+    assert parse_config(["--export-path", str(tmp_path / "m.json")]).hidden_dims == (128, 64)
+
+
 def test_help_lists_every_flag():
     result = run_cli("--help")
     assert result.returncode == 0
@@ -112,6 +135,7 @@ def test_help_lists_every_flag():
         "--augment",
         "--no-augment",
         "--threads",
+        "--architecture",
     ):
         assert flag in result.stdout
 
