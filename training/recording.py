@@ -136,14 +136,14 @@ class TimelineRecorder:
         self._steps += 1
         if loss is not None:
             self._losses.append((images_seen, batch, loss.detach() if isinstance(loss, torch.Tensor) else float(loss)))
-        if self.due(images_seen):
+        if images_seen >= self._next_target:
             self.snapshot()
             return True
         return False
 
     def due(self, images_seen: int) -> bool:
         """Whether a snapshot at `images_seen` would be on the timeline's schedule."""
-        return images_seen >= next_target(self.entries[-1]["images_seen"], self.train_size)
+        return images_seen >= self._next_target
 
     def snapshot(self, images_seen: int | None = None) -> None:
         """Takes a snapshot now, at `images_seen` (default: the count given to the last
@@ -226,6 +226,7 @@ class TimelineRecorder:
         hidden = forward(self.description, weights, self._probe_images, capture=self.description.latent_layer)
         projection = latent.project(hidden, self._previous_coords)
         self._previous_coords = projection.coords
+        self._next_target = next_target(images_seen, self.train_size)
 
         snapshot = snapshot_at(images_seen, self.train_size)
         index = len(self.entries)

@@ -321,18 +321,21 @@ def test_unsupported_models_get_one_clear_error_and_nothing_is_written(build, me
     assert list(tmp_path.iterdir()) == []
 
 
-def test_nested_sequentials_are_recorded_by_their_dotted_names(mnist, tmp_path):
+def test_nested_sequentials_and_layers_without_bias(mnist, tmp_path):
     model = nn.Sequential(
-        nn.Sequential(nn.Conv2d(1, 4, 5), nn.ReLU(), nn.MaxPool2d(2)),
+        nn.Sequential(nn.Conv2d(1, 4, 5, bias=False), nn.ReLU(), nn.MaxPool2d(2)),
         nn.Flatten(),
         nn.Sequential(nn.Identity(), nn.Linear(576, 16), nn.Sigmoid(), nn.Linear(16, 10)),
     )
     recorder = TimelineRecorder(model, tmp_path / "nested.json", mnist=mnist)
     manifest = recorder.close()
-    assert [layer["module"] for layer in manifest["model"]["layers"]] == ["0.0", "0.2", "1", "2.1", "2.3"]
-    assert manifest["model"]["layers"][3]["activation"] == "sigmoid"
+    layers = manifest["model"]["layers"]
+    assert [layer["module"] for layer in layers] == ["0.0", "0.2", "1", "2.1", "2.3"]
+    assert layers[3]["activation"] == "sigmoid"
+    assert (layers[0]["weight"], layers[0]["bias"]) == ("layers.0.weight", None)
     assert [entry["id"] for entry in manifest["timeline"]] == ["init"]
-    check_export(tmp_path / "nested.json")
+    check_export(tmp_path / "nested.json")  # expects exactly the tensors named: no bias for layer 0
+    assert "layers.0.bias" not in load_file(tmp_path / manifest["timeline"][0]["file"])
 
 
 def test_a_loop_that_fails_writes_nothing_and_keeps_the_previous_export(recorded, mnist, tmp_path):

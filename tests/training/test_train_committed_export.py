@@ -7,9 +7,11 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from train_export_checks import check_export
+from safetensors.torch import load_file
+from train_export_checks import check_export, manifest_forward
 
 from training.config import TrainConfig
+from training.normalisation import normalise
 from training.schedule import timeline
 
 REPO = Path(__file__).resolve().parents[2]
@@ -37,7 +39,7 @@ def test_committed_default_export_is_valid_complete_and_accurate():
     assert size < 12_000_000, "the embedded default stays small enough to ship"
 
 
-def test_committed_cnn_export_is_valid_complete_small_and_accurate():
+def test_committed_cnn_export_is_valid_complete_small_and_accurate(mnist):
     manifest = check_export(COMMITTED_CNN)
     assert manifest["format_version"] == 2 and manifest["model"]["architecture"] == "cnn"
     defaults = TrainConfig.defaults("cnn")
@@ -56,7 +58,11 @@ def test_committed_cnn_export_is_valid_complete_small_and_accurate():
     convolutions = [layer for layer in layers if layer["type"] == "conv2d"]
     assert len(convolutions) == 2 and all(layer["out_channels"] <= 16 for layer in convolutions)
     assert manifest["model"]["parameter_count"] <= 100_000
-    assert manifest["timeline"][-1]["metrics"]["test_accuracy"] >= 0.992
+    final = manifest["timeline"][-1]
+    assert final["metrics"]["test_accuracy"] >= 0.992
+    logits = manifest_forward(manifest, load_file(COMMITTED_CNN.parent / final["file"]), normalise(mnist.test_images))
+    recomputed = (logits.argmax(1).numpy() == mnist.test_labels).mean()
+    assert recomputed == final["metrics"]["test_accuracy"], "the float16 weights score what the manifest says"
     assert math.prod(layers[manifest["latent"]["layer"]]["output_shape"]) == defaults.hidden_dims[-1]
     assert len(manifest["loss_history"]["loss"]) >= 2000
     size = sum(e["bytes"] for e in manifest["timeline"]) + manifest["probe"]["bytes"] + manifest["gallery"]["bytes"]
