@@ -42,6 +42,8 @@ def run(config: TrainConfig, mnist: Mnist, device: torch.device, console: Consol
 
     torch.manual_seed(config.seed)
     model = build_model(config.architecture, config.hidden_dims).to(device)
+    if config.architecture == "cnn":
+        model = model.to(memory_format=torch.channels_last)  # training/sgd_step.py: why
     recorder = TimelineRecorder(
         model,
         config.export_path,
@@ -75,7 +77,7 @@ def step_function(model: nn.Sequential, config: TrainConfig):
     """The MLP's hand-written Nesterov step, autograd + torch.optim for the CNN."""
     if config.architecture == "mlp":
         return NesterovStep(model, config.momentum)
-    return SgdStep(model, config.momentum, input_shape=(1, 28, 28))
+    return SgdStep(model, config.momentum, input_shape=(1, 28, 28), channels_last=True)
 
 
 def shortened_note(total: int, train_size: int, last_label: str, full: int) -> str | None:
