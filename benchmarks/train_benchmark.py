@@ -32,7 +32,7 @@ from training.layers import describe  # noqa: E402
 from training.loop import TrainingData, train  # noqa: E402
 from training.mnist_data import load_mnist  # noqa: E402
 from training.model import build_model  # noqa: E402
-from training.run import step_function  # noqa: E402
+from training.run import step_function, training_model  # noqa: E402
 
 REFERENCE_SECONDS = 300.0  # DFin/Neural-Network-Visualisation's exporter, MLP default run, this machine
 GOAL_SECONDS = {"mlp": 30.0, "cnn": 180.0}
@@ -88,8 +88,7 @@ class _NoRecording:
 
 def training_rate(config: TrainConfig, data: TrainingData, images: int) -> float:
     """Images/s of the real training loop (default config of the architecture, no snapshots)."""
-    torch.manual_seed(config.seed)
-    model = build_model(config.architecture, config.hidden_dims)
+    model = training_model(config, torch.device("cpu"))
     start = time.perf_counter()
     train(step_function(model, config), data, config, images, _NoRecording(), lambda *_: None)
     return images / (time.perf_counter() - start)

@@ -12,7 +12,6 @@ from torch import nn
 
 from training.layers import INPUT_SIZE, NUM_CLASSES
 
-ARCHITECTURES = ("mlp", "cnn")
 CNN_CONVOLUTIONS = ((8, 5), (16, 5))  # (feature maps, kernel size) per convolution layer
 CNN_POOL = 2
 

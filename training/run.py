@@ -40,10 +40,7 @@ def run(config: TrainConfig, mnist: Mnist, device: torch.device, console: Consol
     snapshots = timeline(total, train_size)
     note = shortened_note(total, train_size, snapshots[-1].label, full_epochs(config.architecture))
 
-    torch.manual_seed(config.seed)
-    model = build_model(config.architecture, config.hidden_dims).to(device)
-    if config.architecture == "cnn":
-        model = model.to(memory_format=torch.channels_last)  # training/sgd_step.py: why
+    model = training_model(config, device)
     recorder = TimelineRecorder(
         model,
         config.export_path,
@@ -71,6 +68,15 @@ def run(config: TrainConfig, mnist: Mnist, device: torch.device, console: Consol
             train(step_function(model, config), data, config, total, recorder, progress.update)
         manifest = recorder.close(stopped_early_note=note)
     return RunResult(model, manifest, recorder.files, snapshots, note)
+
+
+def training_model(config: TrainConfig, device: torch.device) -> nn.Sequential:
+    """The seeded, untrained network on its device, in the memory layout it trains in."""
+    torch.manual_seed(config.seed)
+    model = build_model(config.architecture, config.hidden_dims).to(device)
+    if config.architecture == "cnn":
+        model = model.to(memory_format=torch.channels_last)  # training/sgd_step.py: why
+    return model
 
 
 def step_function(model: nn.Sequential, config: TrainConfig):

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 EARLY_TARGETS = (50, 120, 250, 500, 1000, 2000, 3500, 5800, 8700, 13000, 19500, 28500, 40000)
 EPOCH_TARGETS = (1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 14, 16, 18, 20, 23, 26, 30, 34, 38, 42, 46, 50)
-FULL_EPOCHS = EPOCH_TARGETS[-1]
 
 
 @dataclass(frozen=True)
