@@ -87,7 +87,8 @@ def accuracy(manifest_path: Path, images: np.ndarray, labels: np.ndarray) -> flo
     manifest = json.loads(manifest_path.read_text())
     tensors = load_file(manifest_path.parent / manifest["timeline"][-1]["file"])
     x = normalise(images)
-    layers = len(manifest["model"]["layer_sizes"]) - 1
+    model = manifest["model"]  # format 2 lists the MLP's linear layers; format 1 gave their sizes
+    layers = len(model["layers"]) if "layers" in model else len(model["layer_sizes"]) - 1
     for i in range(layers):
         x = x @ tensors[f"layers.{i}.weight"].float().T + tensors[f"layers.{i}.bias"].float()
         if i < layers - 1:

@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """Training speed on this machine, as ratios that survive a change of hardware.
 
-    python benchmarks/train_benchmark.py [--images 600000] [--full] [--data-dir DIR]
+    python benchmarks/train_benchmark.py [--architectures mlp cnn] [--full] [--data-dir DIR]
 
-Prints the training throughput of the default model (images/s and FLOP/s), this
-machine's matmul peak measured in the same run, and their ratio (goal ≥ 35% at
-batch 128). With --full, also runs the whole default export end to end in a
-subprocess and compares its wall time with the original project's exporter
-(~300 s for its default 50-epoch run on the 2-core reference machine; goal ≤ 30 s)."""
+For each architecture, prints the training throughput of its default model (images/s
+and FLOP/s) beside the peak of this machine for its dominant operation, measured in the
+same run: a 2048² float32 matmul for the MLP (goal ≥ 35% at batch 128), a representative
+convolution for the CNN (its second convolution, 8→16 maps of 5×5 on 14×14, at batch
+512: the same work without the small layers, pooling and optimiser around it). With
+--full, also runs each whole default export end to end in a subprocess (goals: MLP
+≤ 30 s, against ~300 s for the original project's exporter; CNN ≤ 180 s)."""
 
 from __future__ import annotations
 
@@ -23,59 +25,89 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 import torch  # noqa: E402
+from torch.nn import functional as F  # noqa: E402
 
 from training.config import TrainConfig, available_cores  # noqa: E402
+from training.layers import describe  # noqa: E402
 from training.loop import TrainingData, train  # noqa: E402
 from training.mnist_data import load_mnist  # noqa: E402
-from training.model import MLP  # noqa: E402
-from training.schedule import Snapshot  # noqa: E402
+from training.model import build_model  # noqa: E402
+from training.run import step_function, training_model  # noqa: E402
 
-REFERENCE_SECONDS = 300.0  # DFin/Neural-Network-Visualisation's exporter, default run, this machine
-GOAL_SECONDS = 30.0
-GOAL_PEAK_FRACTION = 0.35
+REFERENCE_SECONDS = 300.0  # DFin/Neural-Network-Visualisation's exporter, MLP default run, this machine
+GOAL_SECONDS = {"mlp": 30.0, "cnn": 180.0}
+GOAL_PEAK_FRACTION = {"mlp": 0.35}
 MATMUL_SIDE = 2048
+PEAK_CONV = dict(batch=512, in_channels=8, out_channels=16, side=14, kernel=5)  # the CNN's second convolution
+
+
+def best_seconds(work, repeats: int) -> float:
+    work()  # warm-up: thread pool, packing buffers, oneDNN primitives
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        work()
+        best = min(best, time.perf_counter() - start)
+    return best
 
 
 def matmul_peak(repeats: int) -> float:
     """Best FLOP/s of a 2048² float32 matmul on the configured threads."""
     a, b = torch.randn(MATMUL_SIDE, MATMUL_SIDE), torch.randn(MATMUL_SIDE, MATMUL_SIDE)
-    a @ b  # warm-up: thread pool and packing buffers
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.perf_counter()
-        a @ b
-        best = min(best, time.perf_counter() - start)
-    return 2 * MATMUL_SIDE**3 / best
+    return 2 * MATMUL_SIDE**3 / best_seconds(lambda: a @ b, repeats)
 
 
-def training_flops_per_image(layer_sizes: list[int]) -> int:
-    """Matmul FLOPs of one training image: forward, weight gradients, and input gradients
-    of every layer but the first (the pixels need none)."""
-    products = [n_in * n_out for n_in, n_out in zip(layer_sizes[:-1], layer_sizes[1:])]
-    return 2 * sum(products) + 2 * sum(products) + 2 * sum(products[1:])
+def conv_peak(repeats: int) -> float:
+    """Best FLOP/s of the representative convolution (forward, same padding)."""
+    c = PEAK_CONV
+    x = torch.randn(c["batch"], c["in_channels"], c["side"], c["side"])
+    w = torch.randn(c["out_channels"], c["in_channels"], c["kernel"], c["kernel"])
+    flops = 2 * c["batch"] * c["out_channels"] * c["side"] ** 2 * c["in_channels"] * c["kernel"] ** 2
+    return flops / best_seconds(lambda: F.conv2d(x, w, padding=c["kernel"] // 2), repeats)
 
 
-def training_rate(data: TrainingData, images: int) -> float:
-    """Images/s of the real training loop (default config, no snapshots)."""
-    config = TrainConfig()
-    torch.manual_seed(config.seed)
-    model = MLP(config.hidden_dims)
-    timeline = [Snapshot(0, "init", "untrained"), Snapshot(images, "end", "end")]
+def training_flops_per_image(model: torch.nn.Sequential) -> int:
+    """Multiply-add FLOPs of one training image in the convolution and linear layers:
+    forward, weight gradients, and input gradients of every layer but the first (the
+    pixels need none). Pooling, activations and the optimiser are not counted."""
+    forward = []
+    for layer in describe(model).layers:
+        if layer.type == "conv2d":
+            out_channels, height, width = layer.output_shape
+            kernel = layer.options["kernel_size"]
+            forward.append(2 * out_channels * height * width * layer.options["in_channels"] * kernel**2)
+        elif layer.type == "linear":
+            forward.append(2 * layer.options["in_features"] * layer.options["out_features"])
+    return 2 * sum(forward) + sum(forward[1:])
+
+
+class _NoRecording:
+    def step(self, images_seen, loss) -> bool:
+        return False
+
+
+def training_rate(config: TrainConfig, data: TrainingData, images: int) -> float:
+    """Images/s of the real training loop (default config of the architecture, no snapshots)."""
+    model = training_model(config, torch.device("cpu"))
     start = time.perf_counter()
-    train(model, data, config, timeline, lambda *_: None, lambda *_: None)
+    train(step_function(model, config), data, config, images, _NoRecording(), lambda *_: None)
     return images / (time.perf_counter() - start)
 
 
-def full_run(data_dir: Path) -> tuple[float, int]:
-    """Wall time of `python training/mlp_train.py` with default flags (process start to
-    exit, imports included) and the size of the export it wrote."""
+def full_run(architecture: str, data_dir: Path) -> tuple[float, int, float]:
+    """Wall time of `python training/mlp_train.py --architecture …` with default flags
+    (process start to exit, imports included), the size of its export and its final accuracy."""
+    import json
+
     with tempfile.TemporaryDirectory() as folder:
-        manifest = Path(folder) / "mlp_weights.json"
+        manifest = Path(folder) / f"{architecture}_weights.json"
         start = time.perf_counter()
         subprocess.run(
             [
                 sys.executable,
                 str(REPO / "training" / "mlp_train.py"),
+                "--architecture",
+                architecture,
                 "--data-dir",
                 str(data_dir),
                 "--export-path",
@@ -87,44 +119,66 @@ def full_run(data_dir: Path) -> tuple[float, int]:
         )
         seconds = time.perf_counter() - start
         size = manifest.stat().st_size + sum(p.stat().st_size for p in manifest.with_suffix("").iterdir())
-    return seconds, size
+        accuracy = json.loads(manifest.read_text())["timeline"][-1]["metrics"]["test_accuracy"]
+    return seconds, size, accuracy
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--images", type=int, default=600_000, help="training images per timed repeat")
+    parser.add_argument("--architectures", nargs="+", choices=("mlp", "cnn"), default=["mlp", "cnn"])
+    parser.add_argument(
+        "--images",
+        type=int,
+        nargs=2,
+        default=[600_000, 60_000],
+        metavar=("MLP", "CNN"),
+        help="training images per timed repeat, MLP and CNN (default 600000 60000)",
+    )
     parser.add_argument("--repeats", type=int, default=3, help="timed repeats of each measurement; the best counts")
     parser.add_argument("--threads", type=int, default=0, help="torch CPU threads; 0 = one per available core")
-    parser.add_argument("--full", action="store_true", help="also time the full default run end to end")
+    parser.add_argument("--full", action="store_true", help="also time each full default run end to end")
     parser.add_argument("--data-dir", type=Path, default=Path(os.environ.get("MNIST_DIR", REPO / "data" / "mnist")))
     args = parser.parse_args()
 
     threads = args.threads or available_cores()
     torch.set_num_threads(threads)
-    config = TrainConfig()
-    data = TrainingData.prepare(load_mnist(args.data_dir), config.augment, torch.device("cpu"))
-    layer_sizes = MLP(config.hidden_dims).layer_sizes
+    mnist = load_mnist(args.data_dir)
+    peaks = {"mlp": ("matmul 2048²", matmul_peak), "cnn": ("conv 8→16 5×5 14×14 b512", conv_peak)}
+    images = dict(zip(("mlp", "cnn"), args.images))
+    rows: dict[str, dict[str, str]] = {}
+    for architecture in args.architectures:
+        config = TrainConfig.defaults(architecture)
+        data = TrainingData.prepare(mnist, config.augment, torch.device("cpu"))
+        peak_name, measure_peak = peaks[architecture]
+        # interleaved and best-of: a shared machine's other load only ever slows a measurement
+        peak, rate = 0.0, 0.0
+        for _ in range(args.repeats):
+            peak = max(peak, measure_peak(repeats=5))
+            rate = max(rate, training_rate(config, data, images[architecture]))
+        flops = rate * training_flops_per_image(build_model(architecture, config.hidden_dims))
+        goal = GOAL_PEAK_FRACTION.get(architecture)
+        rows[architecture] = {
+            "model": f"{architecture}, hidden {list(config.hidden_dims)}, batch {config.batch_size}",
+            "training images/s": f"{rate:,.0f}",
+            "training GFLOP/s (conv + linear)": f"{flops / 1e9:.1f}",
+            "peak measured": f"{peak / 1e9:.1f} GFLOP/s ({peak_name})",
+            "share of peak": f"{flops / peak:.0%}" + (f" (goal ≥ {goal:.0%})" if goal else ""),
+        }
+        if args.full:
+            seconds, size, accuracy = full_run(architecture, args.data_dir)
+            rows[architecture]["full default run"] = f"{seconds:.1f} s (goal ≤ {GOAL_SECONDS[architecture]:.0f} s)"
+            rows[architecture]["… epochs, export, accuracy"] = f"{config.epochs}, {size / 1e6:.1f} MB, {accuracy:.2%}"
+            if architecture == "mlp":
+                rows[architecture]["… vs reference exporter"] = f"{REFERENCE_SECONDS / seconds:.1f}× faster"
 
-    # interleaved and best-of: a shared machine's other load only ever slows a measurement
-    peak, rate = 0.0, 0.0
-    for _ in range(args.repeats):
-        peak = max(peak, matmul_peak(repeats=5))
-        rate = max(rate, training_rate(data, args.images))
-    flops = rate * training_flops_per_image(layer_sizes)
     print(f"machine: {threads} threads, torch {torch.__version__}")
-    print(f"matmul peak ({MATMUL_SIDE}² float32):  {peak / 1e9:8.1f} GFLOP/s")
-    print(f"training, batch {config.batch_size}, layers {layer_sizes}, augment {config.augment}:")
-    print(
-        f"  {rate:,.0f} images/s, {flops / 1e9:.1f} GFLOP/s = {flops / peak:.1%} of matmul peak "
-        f"(goal ≥ {GOAL_PEAK_FRACTION:.0%})"
-    )
-    if args.full:
-        seconds, size = full_run(args.data_dir)
-        print(
-            f"full default run (50 epochs, all snapshots, metrics, export): {seconds:.1f} s wall "
-            f"(goal ≤ {GOAL_SECONDS:.0f} s), export {size / 1e6:.1f} MB"
-        )
-        print(f"reference exporter: ~{REFERENCE_SECONDS:.0f} s → {REFERENCE_SECONDS / seconds:.1f}× faster")
+    names = list(dict.fromkeys(name for row in rows.values() for name in row))
+    width = max(len(name) for name in names)
+    columns = [max(len(row.get(name, "")) for name in names) for row in rows.values()]
+    print(" " * width + "  " + "  ".join(a.upper().ljust(c) for a, c in zip(rows, columns)))
+    for name in names:
+        cells = (row.get(name, "").ljust(column) for row, column in zip(rows.values(), columns))
+        print(name.ljust(width) + "  " + "  ".join(cells))
 
 
 if __name__ == "__main__":

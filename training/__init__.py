@@ -1,1 +1,2 @@
-"""Train a small MNIST MLP and export its training timeline (see docs/export-format.md)."""
+"""Train a small MNIST MLP or CNN, or record your own nn.Sequential, and export the training
+timeline (see docs/export-format.md; the public recording API is training/recording.py)."""

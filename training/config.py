@@ -11,6 +11,12 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 DEVICES = ("auto", "cpu", "cuda", "mps")
+ARCHITECTURES = ("mlp", "cnn")
+# Per architecture: the default --epochs (the full timeline) and --hidden-dims.
+ARCHITECTURE_DEFAULTS = {
+    "mlp": {"epochs": 50, "hidden_dims": (128, 64)},
+    "cnn": {"epochs": 15, "hidden_dims": (64,)},
+}
 
 
 class ConfigError(ValueError):
@@ -19,6 +25,7 @@ class ConfigError(ValueError):
 
 @dataclass(frozen=True)
 class TrainConfig:
+    architecture: str = "mlp"
     epochs: int = 50
     hidden_dims: tuple[int, ...] = (128, 64)
     batch_size: int = 128
@@ -32,6 +39,11 @@ class TrainConfig:
     data_dir: Path = Path("data/mnist")
     export_path: Path = Path("exports/mlp_weights.json")
     max_images: int = 0  # hidden: stop after this many training images (0 = no limit)
+
+    @staticmethod
+    def defaults(architecture: str = "mlp", **overrides) -> TrainConfig:
+        """The default configuration of an architecture (its own --epochs and --hidden-dims)."""
+        return TrainConfig(architecture=architecture, **{**ARCHITECTURE_DEFAULTS[architecture], **overrides})
 
     def to_json(self) -> dict:
         """Every flag, as written into the manifest's training.config."""
@@ -53,22 +65,31 @@ def build_parser() -> argparse.ArgumentParser:
     defaults = TrainConfig()
     parser = _OneLineParser(
         prog="mlp_train.py",
-        description="Train an MNIST multi-layer perceptron and export its training timeline "
+        description="Train an MNIST multi-layer perceptron or a small CNN and export its training timeline "
         "(a JSON manifest plus one float16 safetensors file per snapshot).",
+    )
+    mlp, cnn = ARCHITECTURE_DEFAULTS["mlp"], ARCHITECTURE_DEFAULTS["cnn"]
+    parser.add_argument(
+        "--architecture",
+        default=defaults.architecture,
+        help="mlp (dense layers only, default) or cnn (two 5×5 convolutions of 8 and 16 maps with 2×2 "
+        "max-pooling, then the dense layers)",
     )
     parser.add_argument(
         "--epochs",
         type=int,
-        default=defaults.epochs,
-        help="passes over the 60,000 training images (default %(default)s; the full timeline reaches 50)",
+        default=None,
+        help=f"passes over the 60,000 training images: the full timeline (default {mlp['epochs']} for the MLP, "
+        f"{cnn['epochs']} for the CNN)",
     )
     parser.add_argument(
         "--hidden-dims",
         type=int,
         nargs="*",
-        default=list(defaults.hidden_dims),
+        default=None,
         metavar="N",
-        help="widths of the hidden layers (default: 128 64)",
+        help=f"widths of the dense hidden layers (default: {' '.join(map(str, mlp['hidden_dims']))} for the MLP, "
+        f"{' '.join(map(str, cnn['hidden_dims']))} for the CNN)",
     )
     parser.add_argument(
         "--batch-size", type=int, default=defaults.batch_size, help="images per optimiser step (default %(default)s)"
@@ -126,9 +147,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def parse_config(argv: list[str] | None = None) -> TrainConfig:
     args = build_parser().parse_args(argv)
+    if args.architecture not in ARCHITECTURES:
+        raise ConfigError(f"--architecture must be one of {', '.join(ARCHITECTURES)}, got {args.architecture!r}")
+    defaults = ARCHITECTURE_DEFAULTS[args.architecture]
     config = TrainConfig(
-        epochs=args.epochs,
-        hidden_dims=tuple(args.hidden_dims),
+        architecture=args.architecture,
+        epochs=defaults["epochs"] if args.epochs is None else args.epochs,
+        hidden_dims=tuple(defaults["hidden_dims"] if args.hidden_dims is None else args.hidden_dims),
         batch_size=args.batch_size,
         lr=args.lr,
         momentum=args.momentum,
@@ -146,6 +171,8 @@ def parse_config(argv: list[str] | None = None) -> TrainConfig:
 
 
 def validate(config: TrainConfig) -> None:
+    if config.architecture not in ARCHITECTURES:
+        raise ConfigError(f"--architecture must be one of {', '.join(ARCHITECTURES)}, got {config.architecture!r}")
     if config.epochs < 1:
         raise ConfigError(f"--epochs must be at least 1, got {config.epochs}")
     if config.batch_size < 1:
@@ -181,6 +208,11 @@ def _check_export_path(path: Path) -> None:
         raise ConfigError(f"--export-path {str(path)!r} is not writable: {str(existing)!r} is not a directory")
     if not os.access(existing, os.W_OK | os.X_OK):
         raise ConfigError(f"--export-path {str(path)!r} is not writable: no write permission in {str(existing)!r}")
+
+
+def full_epochs(architecture: str) -> int:
+    """The length of an architecture's full timeline: its default --epochs."""
+    return ARCHITECTURE_DEFAULTS[architecture]["epochs"]
 
 
 def available_cores() -> int:

@@ -14,16 +14,16 @@ import numpy as np
 import torch
 
 from training.latent import Projection
-from training.model import MLP
 
-FORMAT = "mnist-mlp-timeline"
-FORMAT_VERSION = 1
+FORMAT = "mnist-mlp-timeline"  # the family's name, kept from version 1 (docs/export-format.md)
+FORMAT_VERSION = 2
 _PREVIOUS = "previous"  # inside a temp folder: the export being replaced, until the swap completes
 _DTYPES = {torch.float16: "F16", torch.float32: "F32", torch.int32: "I32", torch.uint8: "U8"}
 
 
-def snapshot_payload(model16: MLP, projection: Projection, metadata: dict) -> bytes:
-    tensors = {name: tensor.to(torch.float16).contiguous() for name, tensor in model16.state_dict().items()}
+def snapshot_payload(weights16: dict[str, torch.Tensor], projection: Projection, metadata: dict) -> bytes:
+    """`weights16`: the float16 parameters by export name (`layers.{k}.weight`, …)."""
+    tensors = dict(weights16)
     tensors["latent.mean"] = torch.from_numpy(projection.mean)
     tensors["latent.components"] = torch.from_numpy(projection.components)
     tensors["latent.coords"] = torch.from_numpy(projection.coords)

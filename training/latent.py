@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from training.model import NUM_CLASSES
+from training.layers import NUM_CLASSES
 
 PROBE_PER_CLASS = 100
 
@@ -35,7 +35,7 @@ def choose_probe(test_labels: np.ndarray, seed: int) -> np.ndarray:
 
 
 def project(hidden: torch.Tensor, previous: np.ndarray | None) -> Projection:
-    """`hidden` = the probe's last-hidden activations [probe, H] from the f16-rounded model;
+    """`hidden` = the probe's latent-layer activations [probe, H] from the f16-rounded model;
     `previous` = the previous snapshot's coords (None for the first snapshot)."""
     h = hidden.double().numpy()
     mean16 = h.mean(axis=0).astype(np.float16)
@@ -55,13 +55,23 @@ def project(hidden: torch.Tensor, previous: np.ndarray | None) -> Projection:
 
 
 def _top2_directions(centred: np.ndarray) -> np.ndarray:
-    """The two leading principal directions as columns (eigenvectors of the H×H scatter
-    matrix: far cheaper than an SVD of the probe × H activations). With a single hidden
-    unit the second column is zero."""
-    _, vectors = np.linalg.eigh(centred.T @ centred)  # ascending eigenvalues
-    directions = np.zeros((centred.shape[1], 2))
-    count = min(2, vectors.shape[1])
-    directions[:, :count] = vectors[:, ::-1][:, :count]
+    """The two leading principal directions as columns: eigenvectors of the H×H scatter
+    matrix (far cheaper than an SVD of the probe × H activations), or, when the layer is
+    wider than the probe set (the flattened maps of a conv → conv → linear network),
+    of the probe × probe Gram matrix mapped back. With a single unit the second column is zero."""
+    count, width = centred.shape
+    directions = np.zeros((width, 2))
+    if width <= count:
+        _, vectors = np.linalg.eigh(centred.T @ centred)  # ascending eigenvalues
+        used = min(2, vectors.shape[1])
+        directions[:, :used] = vectors[:, ::-1][:, :used]
+        return directions
+    values, vectors = np.linalg.eigh(centred @ centred.T)
+    for column in range(min(2, count)):
+        direction = centred.T @ vectors[:, -1 - column]
+        norm = np.linalg.norm(direction)
+        if values[-1 - column] > 0 and norm > 0:
+            directions[:, column] = direction / norm
     return directions
 
 

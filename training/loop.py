@@ -1,11 +1,13 @@
 """The training loop: in-memory tensors, a seeded permutation per epoch, batches by
-slicing, cosine-decayed SGD, and a callback at every timeline snapshot."""
+slicing, cosine-decayed SGD, and the recorder told about every step (it takes the
+snapshots: each target is the end of a step, because a batch that would step over one
+is split there)."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import torch
@@ -13,19 +15,15 @@ import torch
 from training import augment
 from training.config import TrainConfig
 from training.mnist_data import Mnist
-from training.model import MLP
-from training.nesterov_step import NesterovStep
 from training.normalisation import normalise
-from training.schedule import Snapshot, steps
+from training.recording import TimelineRecorder
+from training.schedule import steps, timeline
 
-LOSS_HISTORY_POINTS = 3000
+PROGRESS_UPDATES = 3000
 _SEED_STREAM_SHUFFLE = 1  # separate generators: shuffling never perturbs augmentation
 
-
-@dataclass
-class LossHistory:
-    images_seen: list[int] = field(default_factory=list)
-    loss: list[float] = field(default_factory=list)
+StepFunction = Callable[[torch.Tensor, torch.Tensor, float], torch.Tensor]  # (images, labels, lr) → loss
+ProgressCallback = Callable[[int, float], None]  # (images seen, recent mean loss)
 
 
 @dataclass(frozen=True)
@@ -46,31 +44,22 @@ class TrainingData:
         return len(self.labels)
 
 
-SnapshotCallback = Callable[[Snapshot, int], None]  # (snapshot, optimiser steps so far)
-ProgressCallback = Callable[[int, float], None]  # (images seen, recent mean loss)
-
-
 def train(
-    model: MLP,
+    step_function: StepFunction,
     data: TrainingData,
     config: TrainConfig,
-    timeline: list[Snapshot],
-    on_snapshot: SnapshotCallback,
+    total: int,
+    recorder: TimelineRecorder,
     on_progress: ProgressCallback,
-) -> LossHistory:
-    """Trains until the timeline's last snapshot, calling on_snapshot at each one."""
+) -> None:
+    """Trains on `total` images, telling the recorder about every step."""
     device = data.images.device
-    total = timeline[-1].images_seen
-    plan = list(steps(total, len(data), config.batch_size, [s.images_seen for s in timeline]))
-    window = max(1, math.ceil(len(plan) / LOSS_HISTORY_POINTS))
-    optimiser = NesterovStep(model, config.momentum)
+    cuts = [snapshot.images_seen for snapshot in timeline(total, len(data))]
+    plan = list(steps(total, len(data), config.batch_size, cuts))
+    window = max(1, math.ceil(len(plan) / PROGRESS_UPDATES))
     shuffle_rng = torch.Generator().manual_seed(config.seed * 2 + _SEED_STREAM_SHUFFLE)
     shifts = augment.draw_shifts(len(plan), torch.Generator().manual_seed(config.seed * 2)) if config.augment else None
 
-    history = LossHistory()
-    pending = iter(timeline)
-    on_snapshot(next(pending), 0)
-    next_snapshot = next(pending, None)
     window_loss = torch.zeros((), device=device)
     window_images = 0
     for step_number, step in enumerate(plan, start=1):
@@ -82,21 +71,15 @@ def train(
         if shifts is not None:
             images = augment.crop(images, shifts[step_number - 1])
         lr = _cosine_lr(config.lr, (step.images_seen - len(batch)) / total)
-        loss = optimiser(images, labels[step.start : step.stop], lr)
+        loss = step_function(images, labels[step.start : step.stop], lr)
+        recorder.step(step.images_seen, loss)
 
         window_loss.add_(loss, alpha=len(batch))
         window_images += len(batch)
         if step_number % window == 0 or step_number == len(plan):
-            mean_loss = window_loss.item() / window_images
-            history.images_seen.append(step.images_seen)
-            history.loss.append(round(mean_loss, 5))
+            on_progress(step.images_seen, window_loss.item() / window_images)
             window_loss.zero_()
             window_images = 0
-            on_progress(step.images_seen, mean_loss)
-        if next_snapshot is not None and step.images_seen == next_snapshot.images_seen:
-            on_snapshot(next_snapshot, step_number)
-            next_snapshot = next(pending, None)
-    return history
 
 
 def _cosine_lr(peak: float, progress: float) -> float:

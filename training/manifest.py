@@ -1,5 +1,5 @@
 """Assembling the manifest (docs/export-format.md, docs/export.schema.json) and the
-gallery of mistaken digits it refers to."""
+probe and gallery files it refers to."""
 
 from __future__ import annotations
 
@@ -11,17 +11,14 @@ import safetensors
 import torch
 
 from training import export
-from training.config import TrainConfig
-from training.loop import LossHistory
-from training.mnist_data import Mnist
-from training.model import MLP
-from training.normalisation import PIXEL_MEAN, PIXEL_SCALE, PIXEL_STD
+from training.layers import ModelDescription
+from training.normalisation import PIXEL_SCALE
 
 GALLERY_FILE = "gallery.safetensors"
 PROBE_FILE = "probe.safetensors"
 
 
-def add_gallery(entries: list[dict], mnist: Mnist, stem: str) -> tuple[dict, bytes]:
+def add_gallery(entries: list[dict], test_images: np.ndarray, test_labels: np.ndarray, stem: str) -> tuple[dict, bytes]:
     """Numbers every mistake's digit in the gallery (sorted by test index, each once)
     and returns the gallery's manifest entry and file."""
     indices = sorted({m["test_index"] for entry in entries for m in entry["metrics"]["mistakes"]})
@@ -30,68 +27,52 @@ def add_gallery(entries: list[dict], mnist: Mnist, stem: str) -> tuple[dict, byt
         for mistake in entry["metrics"]["mistakes"]:
             mistake["gallery_index"] = position[mistake["test_index"]]
     chosen = np.array(indices, dtype=np.int64)
-    payload = export.digits_payload(mnist.test_images[chosen], mnist.test_labels[chosen], chosen)
+    payload = export.digits_payload(test_images[chosen], test_labels[chosen], chosen)
     return {**export.file_entry(stem, GALLERY_FILE, payload), "count": len(indices)}, payload
 
 
-def probe_file(probe_indices: np.ndarray, mnist: Mnist, stem: str) -> tuple[dict, bytes]:
-    payload = export.digits_payload(mnist.test_images[probe_indices], mnist.test_labels[probe_indices], probe_indices)
+def probe_file(probe_indices: np.ndarray, test_images: np.ndarray, test_labels: np.ndarray, stem: str):
+    payload = export.digits_payload(test_images[probe_indices], test_labels[probe_indices], probe_indices)
     return {**export.file_entry(stem, PROBE_FILE, payload), "count": len(probe_indices)}, payload
 
 
 def build_manifest(
     *,
-    config: TrainConfig,
-    model: MLP,
-    device: torch.device,
-    duration: float,
-    mnist: Mnist,
+    architecture: str,
+    description: ModelDescription,
+    mean: float,
+    std: float,
+    training: dict,
     timeline: list[dict],
-    loss_history: LossHistory,
+    loss_history: dict,
     probe: dict,
     gallery: dict,
-    shortened_note: str | None,
 ) -> dict:
-    hidden_count = len(model.layer_sizes) - 2
+    """`training`: the manifest's training object without `versions` (added here)."""
     return {
         "format": export.FORMAT,
         "format_version": export.FORMAT_VERSION,
         "created_utc": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "model": {
-            "architecture": "mlp",
-            "layer_sizes": list(model.layer_sizes),
-            "activations": ["relu"] * hidden_count + ["softmax"],
-            "input": {"shape": [28, 28], "scale": int(PIXEL_SCALE), "mean": PIXEL_MEAN, "std": PIXEL_STD},
+            "architecture": architecture,
+            "input": {"shape": [28, 28], "scale": int(PIXEL_SCALE), "mean": mean, "std": std},
+            "layers": description.to_json(),
             "class_names": [str(digit) for digit in range(10)],
-            "parameter_count": model.parameter_count(),
+            "parameter_count": description.parameter_count(),
             "tensor_dtype": "F16",
         },
         "training": {
-            "config": config.to_json(),
-            "seed": config.seed,
-            "device": device.type,
-            "threads": torch.get_num_threads(),
-            "optimizer": {
-                "name": "sgd",
-                "nesterov": True,
-                "momentum": config.momentum,
-                "lr_schedule": "cosine",
-                "peak_lr": config.lr,
-            },
-            "duration_seconds": round(duration, 2),
-            "dataset": {"name": "MNIST", "train_size": len(mnist.train_labels), "test_size": len(mnist.test_labels)},
+            **training,
             "versions": {
                 "python": platform.python_version(),
                 "torch": torch.__version__,
                 "numpy": np.__version__,
                 "safetensors": safetensors.__version__,
             },
-            "completed": shortened_note is None,
-            "stopped_early_note": shortened_note,
         },
-        "latent": {"layer": hidden_count, "method": "pca2d+procrustes", "probe_size": probe["count"]},
+        "latent": {"layer": description.latent_layer, "method": "pca2d+procrustes", "probe_size": probe["count"]},
         "probe": probe,
         "gallery": gallery,
         "timeline": timeline,
-        "loss_history": {"images_seen": loss_history.images_seen, "loss": loss_history.loss},
+        "loss_history": loss_history,
     }

@@ -6,7 +6,7 @@ from __future__ import annotations
 import torch
 from torch.nn import functional as F
 
-from training.model import NUM_CLASSES
+from training.layers import NUM_CLASSES
 
 MAX_MISTAKES = 40
 

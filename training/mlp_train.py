@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Train the MNIST MLP and export its training timeline.
+"""Train the MNIST MLP (or the small CNN) and export its training timeline.
 
     python training/mlp_train.py --export-path exports/mlp_weights.json
+    python training/mlp_train.py --architecture cnn --export-path exports/cnn_weights.json
 
 Runs from the repository root without installing anything (see README, "Training")."""
 

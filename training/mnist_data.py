@@ -116,13 +116,28 @@ def find_file(data_dir: Path, spec: IdxFile) -> Path | None:
     return None
 
 
+@dataclass(frozen=True)
+class MnistTest:
+    test_images: np.ndarray  # uint8 [10000, 28, 28]
+    test_labels: np.ndarray  # uint8 [10000]
+
+
 def load_mnist(data_dir: Path, mirrors: tuple[str, ...] = MIRRORS) -> Mnist:
     """All four arrays; missing files are downloaded into data_dir first."""
-    paths = {key: find_file(data_dir, spec) for key, spec in FILES.items()}
+    return Mnist(**_load(Path(data_dir), tuple(FILES), mirrors))
+
+
+def load_mnist_test(data_dir: Path, mirrors: tuple[str, ...] = MIRRORS) -> MnistTest:
+    """The test set only (what a recorder scores snapshots on), downloaded when missing."""
+    return MnistTest(**_load(Path(data_dir), ("test_images", "test_labels"), mirrors))
+
+
+def _load(data_dir: Path, keys: tuple[str, ...], mirrors: tuple[str, ...]) -> dict[str, np.ndarray]:
+    paths = {key: find_file(data_dir, FILES[key]) for key in keys}
     missing = [key for key, path in paths.items() if path is None]
     if missing:
         paths.update(download_missing(data_dir, {key: FILES[key] for key in missing}, mirrors))
-    return Mnist(**{key: _load_verified(paths[key], FILES[key]) for key in FILES})
+    return {key: _load_verified(paths[key], FILES[key]) for key in keys}
 
 
 def _load_verified(path: Path, spec: IdxFile) -> np.ndarray:

@@ -1,43 +1,51 @@
-"""The MLP (784 → hidden… → 10, ReLU) and the device it runs on."""
+"""The two networks mlp_train.py trains, both plain torch.nn.Sequential (so they are
+recorded exactly like anyone's model, training/recording.py), and the device they run on.
+
+The CNN is chosen for what it shows as much as for its accuracy (README, "Training"):
+two 5×5 convolutions of 8 and 16 maps, each followed by 2×2 max-pooling, then the
+dense layers of --hidden-dims (default one of 64) and the 10 outputs."""
 
 from __future__ import annotations
 
 import torch
 from torch import nn
 
-INPUT_SIZE = 784
-NUM_CLASSES = 10
+from training.layers import INPUT_SIZE, NUM_CLASSES
+
+CNN_CONVOLUTIONS = ((8, 5), (16, 5))  # (feature maps, kernel size) per convolution layer
+CNN_POOL = 2
 
 
-class MLP(nn.Module):
-    """Linear layers in `layers` so the state dict names match the export (`layers.{i}.weight`)."""
-
-    def __init__(self, hidden_dims: tuple[int, ...]):
-        super().__init__()
-        self.layer_sizes = [INPUT_SIZE, *hidden_dims, NUM_CLASSES]
-        self.layers = nn.ModuleList(
-            nn.Linear(n_in, n_out) for n_in, n_out in zip(self.layer_sizes[:-1], self.layer_sizes[1:])
-        )
-
-    def last_hidden(self, x: torch.Tensor) -> torch.Tensor:
-        for layer in self.layers[:-1]:
-            x = torch.relu(layer(x))
-        return x
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.layers[-1](self.last_hidden(x))
-
-    def parameter_count(self) -> int:
-        return sum(p.numel() for p in self.parameters())
+def build_mlp(hidden_dims: tuple[int, ...]) -> nn.Sequential:
+    """784 → hidden… → 10, ReLU between the linear layers."""
+    sizes = [INPUT_SIZE, *hidden_dims, NUM_CLASSES]
+    modules: list[nn.Module] = []
+    for n_in, n_out in zip(sizes[:-1], sizes[1:]):
+        modules += [nn.Linear(n_in, n_out), nn.ReLU()]
+    return nn.Sequential(*modules[:-1])
 
 
-@torch.no_grad()
-def copy_rounded_to_f16(source: MLP, target: MLP) -> MLP:
-    """Fills `target` (a CPU float32 MLP of the same shape) with exactly the float16 values
-    the export stores, so metrics and latent coordinates describe the network the page loads."""
-    for value, destination in zip(source.parameters(), target.parameters()):
-        destination.copy_(value.detach().to("cpu", torch.float16))
-    return target.eval()
+def build_cnn(hidden_dims: tuple[int, ...]) -> nn.Sequential:
+    """conv 5×5 (1→8, same padding) → ReLU → max-pool 2 → conv 5×5 (8→16) → ReLU →
+    max-pool 2 → flatten (16×7×7 = 784) → hidden dense layers (ReLU) → 10."""
+    modules: list[nn.Module] = []
+    channels, side = 1, 28
+    for maps, kernel in CNN_CONVOLUTIONS:
+        modules += [nn.Conv2d(channels, maps, kernel, padding=kernel // 2), nn.ReLU(), nn.MaxPool2d(CNN_POOL)]
+        channels, side = maps, side // CNN_POOL
+    modules.append(nn.Flatten())
+    sizes = [channels * side * side, *hidden_dims, NUM_CLASSES]
+    for n_in, n_out in zip(sizes[:-1], sizes[1:]):
+        modules += [nn.Linear(n_in, n_out), nn.ReLU()]
+    return nn.Sequential(*modules[:-1])
+
+
+def build_model(architecture: str, hidden_dims: tuple[int, ...]) -> nn.Sequential:
+    return build_cnn(hidden_dims) if architecture == "cnn" else build_mlp(hidden_dims)
+
+
+def parameter_count(model: nn.Module) -> int:
+    return sum(p.numel() for p in model.parameters())
 
 
 def resolve_device(name: str) -> torch.device:

@@ -10,14 +10,19 @@ tests/training/test_nesterov_step.py checks every step against autograd + torch.
 from __future__ import annotations
 
 import torch
-
-from training.model import MLP
+from torch import nn
 
 
 class NesterovStep:
-    def __init__(self, model: MLP, momentum: float):
-        self.weights = [layer.weight for layer in model.layers]
-        self.biases = [layer.bias for layer in model.layers]
+    """For the MLP of training/model.py: Linear, ReLU, Linear, …, Linear."""
+
+    def __init__(self, model: nn.Sequential, momentum: float):
+        linears = list(model)[::2]
+        pattern_ok = all(type(m) is nn.Linear for m in linears) and all(type(m) is nn.ReLU for m in list(model)[1::2])
+        if not pattern_ok or len(model) % 2 == 0:
+            raise ValueError("NesterovStep trains Linear, ReLU, …, Linear networks (training/model.py's build_mlp)")
+        self.weights = [layer.weight for layer in linears]
+        self.biases = [layer.bias for layer in linears]
         self.params = [p for pair in zip(self.weights, self.biases) for p in pair]
         self.momentum = momentum
         self.velocity = [torch.zeros_like(p) for p in self.params]

@@ -5,12 +5,12 @@ shuffled data into optimiser steps so that every snapshot lands exactly on its c
 from __future__ import annotations
 
 import bisect
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 EARLY_TARGETS = (50, 120, 250, 500, 1000, 2000, 3500, 5800, 8700, 13000, 19500, 28500, 40000)
 EPOCH_TARGETS = (1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 14, 16, 18, 20, 23, 26, 30, 34, 38, 42, 46, 50)
-FULL_EPOCHS = EPOCH_TARGETS[-1]
 
 
 @dataclass(frozen=True)
@@ -35,15 +35,29 @@ def snapshot_at(images_seen: int, train_size: int) -> Snapshot:
     return Snapshot(images_seen, f"img{images_seen}", f"{_short_count(images_seen)} images")
 
 
-def epoch_multiples(epochs: int) -> list[int]:
-    """The dataset multiples ≤ epochs: the fixed list up to 50, then ~10% apart."""
-    multiples = [e for e in EPOCH_TARGETS if e <= epochs]
+def _multiples() -> Iterator[int]:
+    """The dataset multiples with a snapshot: the fixed list up to 50, then ~10% apart."""
+    yield from EPOCH_TARGETS
     last = EPOCH_TARGETS[-1]
     while True:
         last = max(last + 1, round(last * 1.1))
-        if last > epochs:
-            return multiples
-        multiples.append(last)
+        yield last
+
+
+def epoch_multiples(epochs: int) -> list[int]:
+    """The dataset multiples ≤ epochs."""
+    return list(itertools.takewhile(lambda multiple: multiple <= epochs, _multiples()))
+
+
+def next_target(images_seen: int, train_size: int) -> int:
+    """The first timeline target after `images_seen`, for a run of unknown length (a
+    recorded training loop): the early targets, then the dataset multiples beyond them,
+    exactly as `timeline` orders them."""
+    for target in EARLY_TARGETS:
+        if target > images_seen:
+            return target
+    floor = max(images_seen, EARLY_TARGETS[-1])
+    return next(m * train_size for m in _multiples() if m * train_size > floor)
 
 
 def timeline(total_images: int, train_size: int) -> list[Snapshot]:

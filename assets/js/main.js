@@ -2,7 +2,7 @@
 // state → every view's update(state, changed) in the next animation frame (app/app.js).
 import { App } from "./app/app.js";
 import { readLink, ShareLink } from "./app/share-link.js";
-import { checkUrlStateAgainstManifest } from "./app/url-state.js";
+import { checkUrlStateAgainstManifest, encodeUrlState } from "./app/url-state.js";
 import { loadManifest } from "./data/export-loader.js";
 import { preprocess, rawDownsample } from "./model/preprocess.js";
 import { ErrorBanner } from "./panels/banner.js";
@@ -11,6 +11,7 @@ import { DrawPad } from "./panels/draw-pad.js";
 import { ExportSummary } from "./panels/export-summary.js";
 import { InputPreview } from "./panels/input-preview.js";
 import { createInsightViews } from "./panels/insights/insights-panel.js";
+import { ModelSwitch } from "./panels/model-switch.js";
 import { NeuronPanel } from "./panels/neuron-panel.js";
 import { OverviewPanel } from "./panels/overview-panel.js";
 import { PadTools } from "./panels/pad-tools.js";
@@ -83,6 +84,13 @@ app.addViews(
   new OverviewPanel($("overview")),
   settingsPanel,
   new ExportSummary({ name: $("export-name"), parameterCount: $("parameter-count") }),
+  // Switching opens the other export with the same drawing (and snapshot id, if it has it).
+  new ModelSwitch($("model-switch"), {
+    onSwitch: (exportPath) => {
+      const hash = encodeUrlState({ snapshot: app.state.snapshot?.entry.id, drawing: app.state.pixels });
+      location.assign(`${location.pathname}?export=${encodeURIComponent(exportPath).replaceAll("%2F", "/")}${hash === "#" ? "" : hash}`);
+    },
+  }),
   // The latent map, training curves, confusion (in #insights), saliency over the preview and
   // the selected first-layer neuron's weights (in the neuron details).
   ...createInsightViews($("insights"), app, {

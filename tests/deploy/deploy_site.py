@@ -291,8 +291,8 @@ BROKEN_VARIANTS: dict[str, tuple[Callable[[Path], None], tuple[str, ...]]] = {
     ),
     # What the page refuses and the old size-and-sha256 check let through (issue 9, item 12).
     "format-version": (
-        lambda root: _edit_manifest(root, lambda m: m.update(format_version=2)),
-        (f"{MANIFEST}: ", "format_version 2"),
+        lambda root: _edit_manifest(root, lambda m: m.update(format_version=3)),
+        (f"{MANIFEST}: ", "format_version 3"),
     ),
     "layer-mismatch": (
         lambda root: _edit_manifest(root, _layer_sizes([784, 100, 64, 10])),

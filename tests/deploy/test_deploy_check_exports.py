@@ -102,7 +102,7 @@ def test_checker_reports_every_broken_manifest_on_its_own_line(site, tmp_path):
     folder = tmp_path / "corpus"
     shutil.copytree(site.path / "exports", folder / "exports")
     manifest = (folder / MANIFEST).read_text()
-    (folder / "exports/v2.json").write_text(manifest.replace('"format_version": 1', '"format_version": 2'))
+    (folder / "exports/v3.json").write_text(manifest.replace('"format_version": 1', '"format_version": 3'))
     (folder / "exports/nested/empty.json").parent.mkdir()
     (folder / "exports/nested/empty.json").write_text("")
     (folder / SNAPSHOT_1).write_bytes(b"<!doctype html><p>Not found</p>")
@@ -116,7 +116,7 @@ def test_checker_reports_every_broken_manifest_on_its_own_line(site, tmp_path):
     result = run_checker(str(folder))
 
     assert result.returncode == 1
-    huge, snapshot_1, snapshot_2, empty, v2 = result.stderr.splitlines()  # manifests in path order, a line a problem
+    huge, snapshot_1, snapshot_2, empty, v3 = result.stderr.splitlines()  # manifests in path order, a line a problem
     assert huge == (
         f"exports/huge.json: {limits['manifestBytes'] + 1} bytes, "
         f"larger than the {limits['manifestBytes']} bytes the page accepts for it"
@@ -127,7 +127,7 @@ def test_checker_reports_every_broken_manifest_on_its_own_line(site, tmp_path):
         f"the page accepts for it (timeline[2] of {MANIFEST})"
     )
     assert empty == "exports/nested/empty.json: not valid JSON (Unexpected end of JSON input)"
-    assert v2.startswith("exports/v2.json: ") and "format_version 2" in v2
+    assert v3.startswith("exports/v3.json: ") and "format_version 3" in v3
 
 
 def page_limits() -> dict:

@@ -21,7 +21,7 @@ const REPO = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const EXPORTS = join(REPO, "exports");
 
 const clone = (value) => structuredClone(value);
-const sha256 = (bytes) => createHash("sha256").update(bytes).digest("hex");
+export const sha256 = (bytes) => createHash("sha256").update(bytes).digest("hex");
 
 /** The committed export: its manifest and the bytes of the files the corpus breaks. */
 export function loadDefaultExport() {
@@ -74,7 +74,7 @@ function encode({ metadata, tensors }) {
 }
 
 /** A file with its tensors changed by `change(tensors)`. */
-function retensor(bytes, change) {
+export function retensor(bytes, change) {
   const file = parse(bytes);
   change(file.tensors);
   return encode(file);
@@ -112,7 +112,7 @@ function manifestCases(base) {
   for (const [label, value] of [
     ["missing", undefined],
     ["string", "1"],
-    ["2", 2],
+    ["3", 3],
     ["fraction", 1.5],
   ]) {
     add(`format_version ${label}`, /format_version/, (m) => void (m.format_version = value));

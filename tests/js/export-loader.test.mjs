@@ -40,7 +40,7 @@ test("manifest problems name the file", async () => {
   await assert.rejects(loadManifest(URL_, respond(200, "{oops")), /^Error: exports\/mlp_weights.json: not valid JSON/);
   const wrong = { ...makeManifest(2), format_version: 7 };
   await assert.rejects(loadManifest(URL_, respond(200, JSON.stringify(wrong))), {
-    message: "exports/mlp_weights.json: unsupported format_version 7 (this page reads version 1)",
+    message: "exports/mlp_weights.json: unsupported format_version 7 (this page reads versions 1 and 2)",
   });
   await assert.rejects(
     loadManifest(URL_, async () => {

@@ -43,9 +43,9 @@ const BROKEN = [
   [
     "wrong version",
     (m) => {
-      m.format_version = 2;
+      m.format_version = 3;
     },
-    /unsupported format_version 2/,
+    /unsupported format_version 3/,
   ],
   [
     "missing model",

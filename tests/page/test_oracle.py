@@ -62,3 +62,73 @@ def test_js_forward_pass_matches_pytorch(tmp_path, mnist_dir, position):
     assert result["count"] == IMAGES
     assert result["maxAbsDiff"] <= 1e-3, result
     assert result["argmaxMismatches"] == 0, result
+
+
+CNN_MANIFEST = REPO / "exports" / "cnn_weights.json"
+ACTIVATIONS = {
+    None: lambda x: x,
+    "relu": torch.relu,
+    "tanh": torch.tanh,
+    "sigmoid": torch.sigmoid,
+    "gelu": torch.nn.functional.gelu,
+}
+
+
+def torch_layers(weights: dict[str, torch.Tensor], layers: list[dict], x: torch.Tensor) -> torch.Tensor:
+    """The export's layer list (format 2) in PyTorch, written from docs/export-format.md."""
+    f = torch.nn.functional
+    x = x.reshape(len(x), *layers[0]["input_shape"])
+    for layer in layers:
+        kind = layer["type"]
+        weight = weights[layer["weight"]].float() if "weight" in layer else None
+        bias = weights[layer["bias"]].float() if layer.get("bias") else None
+        if kind == "conv2d":
+            x = f.conv2d(x, weight, bias, stride=layer["stride"], padding=layer["padding"])
+        elif kind == "maxpool2d":
+            x = f.max_pool2d(x, layer["kernel_size"], layer["stride"])
+        elif kind == "flatten":
+            x = x.flatten(1)
+        else:
+            x = f.linear(x, weight, bias)
+        x = ACTIVATIONS[layer["activation"]](x)
+    return x
+
+
+@pytest.mark.parametrize("position", [0, 5, -1], ids=["untrained", "early", "trained"])
+def test_js_forward_pass_matches_pytorch_on_the_cnn(tmp_path, mnist_dir, position):
+    data = json.loads(CNN_MANIFEST.read_text())
+    assert data["format_version"] == 2
+    entry = data["timeline"][position]
+    snapshot = CNN_MANIFEST.parent / entry["file"]
+    weights = load_file(str(snapshot))
+    assert weights["layers.0.weight"].dtype == torch.float16 and weights["layers.0.weight"].dim() == 4
+    images, _ = mnist_test_set(mnist_dir)
+    chosen = images[: IMAGES * 50 : 50]
+    spec = data["model"]["input"]
+    x = (torch.from_numpy(chosen.reshape(IMAGES, 784).astype("float32")) / spec["scale"] - spec["mean"]) / spec["std"]
+    with torch.no_grad():
+        logits = torch_layers(weights, data["model"]["layers"], x)
+    fixture = tmp_path / "oracle.json"
+    fixture.write_text(
+        json.dumps(
+            {
+                "input": spec,
+                "images": [
+                    {"pixels": image.reshape(-1).tolist(), "logits": row.tolist()} for image, row in zip(chosen, logits)
+                ],
+            }
+        )
+    )
+    run = subprocess.run(
+        ["node", str(REPO / "tests" / "js" / "oracle-check.mjs"), str(fixture), str(snapshot), str(CNN_MANIFEST)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    result = json.loads(run.stdout)
+    print(f"CNN oracle {entry['id']}: {result}")
+    assert result["count"] == IMAGES
+    assert result["maxAbsDiff"] <= 1e-3, result
+    assert result["argmaxMismatches"] == 0, result

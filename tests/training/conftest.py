@@ -1,5 +1,5 @@
 """Fixtures for the training tests: the real MNIST arrays, and one short real training
-run shared by every test that only reads its export."""
+run per architecture shared by every test that only reads its export."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from train_runs import run_quietly, short_config
+from train_runs import SHORT_CNN_IMAGES, run_quietly, short_config
 
 from training.config import TrainConfig
 from training.mnist_data import Mnist, load_mnist
@@ -33,5 +33,13 @@ def mnist(mnist_dir) -> Mnist:
 @pytest.fixture(scope="session")
 def short_run(tmp_path_factory, mnist, mnist_dir) -> ShortRun:
     config = short_config(tmp_path_factory.mktemp("short") / "mlp_weights.json", mnist_dir)
+    result, output = run_quietly(config, mnist)
+    return ShortRun(config, result, output)
+
+
+@pytest.fixture(scope="session")
+def short_cnn_run(tmp_path_factory, mnist, mnist_dir) -> ShortRun:
+    path = tmp_path_factory.mktemp("short-cnn") / "cnn_weights.json"
+    config = short_config(path, mnist_dir, architecture="cnn", hidden_dims=(64,), max_images=SHORT_CNN_IMAGES)
     result, output = run_quietly(config, mnist)
     return ShortRun(config, result, output)

@@ -6,7 +6,7 @@ import pytest
 import torch
 from torch.nn import functional as F
 
-from training.model import MLP
+from training.model import build_mlp
 from training.nesterov_step import NesterovStep
 
 
@@ -14,8 +14,8 @@ from training.nesterov_step import NesterovStep
 def test_matches_autograd_and_torch_sgd_over_several_steps(hidden_dims):
     generator = torch.Generator().manual_seed(0)
     torch.manual_seed(1)
-    reference = MLP(hidden_dims)
-    model = MLP(hidden_dims)
+    reference = build_mlp(hidden_dims)
+    model = build_mlp(hidden_dims)
     model.load_state_dict(reference.state_dict())
     optimiser = torch.optim.SGD(reference.parameters(), lr=0.1, momentum=0.9, nesterov=True)
     step = NesterovStep(model, momentum=0.9)

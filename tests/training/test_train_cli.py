@@ -9,8 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from train_export_checks import check_export
+from train_export_checks import check_export, layer_sizes
 
+from training.config import ARCHITECTURE_DEFAULTS, parse_config
 from training.mlp_train import main
 
 REPO = Path(__file__).resolve().parents[2]
@@ -44,6 +45,8 @@ BAD_ARGUMENTS = [
     (["--momentum", "1"], "--momentum must be in [0, 1)"),
     (["--threads", "-1"], "--threads must be 0 (automatic) or more"),
     (["--unknown-flag"], "unrecognized arguments: --unknown-flag"),
+    (["--architecture", "resnet"], "--architecture must be one of mlp, cnn"),
+    (["--architecture", "cnn", "--hidden-dims"], "--hidden-dims needs at least one width"),
     (["--export-path", "{tmp}/weights.txt"], "must name a .json manifest"),
     (["--export-path", "{tmp}/folder.json"], "is a directory"),
     (["--export-path", "{tmp}/a-file/mlp_weights.json"], "is not writable"),
@@ -96,6 +99,26 @@ def test_missing_data_is_one_clear_error(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
+def test_cnn_flags_default_to_the_cnn_architecture(tmp_path):
+    config = parse_config(["--architecture", "cnn", "--export-path", str(tmp_path / "c.json")])
+    assert (config.epochs, config.hidden_dims) == (15, (64,)) == tuple(ARCHITECTURE_DEFAULTS["cnn"].values())
+    config = parse_config(
+        [
+            "--architecture",
+            "cnn",
+            "--hidden-dims",
+            "32",
+            "16",
+            "--epochs",
+            "2",
+            "--export-path",
+            str(tmp_path / "c.json"),
+        ]
+    )
+    assert (config.epochs, config.hidden_dims) == (2, (32, 16))
+    assert parse_config(["--export-path", str(tmp_path / "m.json")]).hidden_dims == (128, 64)
+
+
 def test_help_lists_every_flag():
     result = run_cli("--help")
     assert result.returncode == 0
@@ -112,6 +135,7 @@ def test_help_lists_every_flag():
         "--augment",
         "--no-augment",
         "--threads",
+        "--architecture",
     ):
         assert flag in result.stdout
 
@@ -125,7 +149,7 @@ def test_skip_train_exports_the_untrained_network(tmp_path, mnist_dir):
     assert result.returncode == 0, result.stderr
     manifest = check_export(manifest_path)
     assert [entry["id"] for entry in manifest["timeline"]] == ["init"]
-    assert manifest["model"]["layer_sizes"] == [784, 32, 10]
+    assert layer_sizes(manifest) == [784, 32, 10]
     assert manifest["loss_history"] == {"images_seen": [], "loss": []}
     assert "--skip-train" in result.stderr and "test accuracy" in result.stdout
 
@@ -154,7 +178,7 @@ def test_short_run_from_the_command_line_says_the_timeline_was_shortened(tmp_pat
     assert result.returncode == 0, result.stderr
     assert "Timeline shortened" in result.stderr and "3,000 images" in result.stderr
     manifest = check_export(tmp_path / "out" / "mlp.json")
-    assert manifest["model"]["layer_sizes"] == [784, 16, 8, 4, 10]
-    assert manifest["latent"] == {"layer": 3, "method": "pca2d+procrustes", "probe_size": 1000}
+    assert layer_sizes(manifest) == [784, 16, 8, 4, 10]
+    assert manifest["latent"] == {"layer": 2, "method": "pca2d+procrustes", "probe_size": 1000}
     assert manifest["training"]["config"]["augment"] is False
     assert manifest["timeline"][-1]["id"] == "img3000"

@@ -7,7 +7,7 @@ import pytest
 import torch
 from safetensors.numpy import load_file as load_numpy
 from safetensors.torch import load_file
-from train_export_checks import check_export, snapshot_metadata
+from train_export_checks import check_export, manifest_forward, snapshot_metadata
 from train_runs import SHORT_RUN_IMAGES
 
 from training.normalisation import normalise
@@ -39,10 +39,17 @@ def test_final_snapshot_holds_the_trained_weights_within_f16_precision(short_run
     manifest = short_run.result.manifest
     final = short_run.manifest_path.parent / manifest["timeline"][-1]["file"]
     tensors = load_file(final)
-    for name, value in short_run.result.model.state_dict().items():
-        stored = tensors[name]
-        assert stored.dtype == torch.float16 and stored.shape == value.shape
-        torch.testing.assert_close(stored.float(), value, rtol=2**-10, atol=2**-24)
+    state = short_run.result.model.state_dict()
+    exported = {layer["module"]: layer for layer in manifest["model"]["layers"] if layer["type"] == "linear"}
+    assert sorted(exported) == ["0", "2", "4"] and len(state) == 6
+    for module, layer in exported.items():
+        for kind in ("weight", "bias"):
+            value, stored = state[f"{module}.{kind}"], tensors[layer[kind]]
+            assert stored.dtype == torch.float16 and stored.shape == value.shape
+            torch.testing.assert_close(stored.float(), value, rtol=2**-10, atol=2**-24)
+    assert [layer[kind] for layer in exported.values() for kind in ("weight", "bias")] == [
+        f"layers.{i}.{kind}" for i in range(3) for kind in ("weight", "bias")
+    ], "the MLP keeps version 1's tensor names"
 
 
 def test_snapshot_metadata_describes_the_snapshot(short_run):
@@ -50,7 +57,7 @@ def test_snapshot_metadata_describes_the_snapshot(short_run):
         metadata = snapshot_metadata(short_run.manifest_path.parent / entry["file"])
         assert metadata == {
             "format": "mnist-mlp-timeline",
-            "format_version": "1",
+            "format_version": "2",
             "id": entry["id"],
             "index": str(entry["index"]),
             "images_seen": str(entry["images_seen"]),
@@ -68,7 +75,8 @@ def test_metrics_match_the_stored_weights_on_the_real_test_set(short_run, mnist)
     images = normalise(mnist.test_images)
     labels = torch.from_numpy(mnist.test_labels.astype(np.int64))
     for entry in short_run.result.manifest["timeline"][::3]:
-        logits = forward(load_file(short_run.manifest_path.parent / entry["file"]), images, layers=3)
+        tensors = load_file(short_run.manifest_path.parent / entry["file"])
+        logits = manifest_forward(short_run.result.manifest, tensors, images)
         predicted = logits.argmax(dim=1)
         metrics = entry["metrics"]
         assert metrics["test_accuracy"] == (predicted == labels).double().mean().item()
@@ -88,16 +96,6 @@ def test_accuracy_improves_with_training(short_run):
     assert accuracies[0] < 0.3 and accuracies[-1] > 0.6
 
 
-def forward(tensors: dict, images: torch.Tensor, layers: int, hidden_only: bool = False) -> torch.Tensor:
-    """The network from a snapshot file, in float32 (as the page computes it)."""
-    x = images
-    for i in range(layers - 1 if hidden_only else layers):
-        x = x @ tensors[f"layers.{i}.weight"].float().T + tensors[f"layers.{i}.bias"].float()
-        if i < layers - 1:
-            x = torch.relu(x)
-    return x
-
-
 def test_probe_file_is_100_test_digits_per_class_in_latent_order(short_run, mnist):
     probe = load_numpy(short_run.manifest_path.parent / short_run.result.manifest["probe"]["file"])
     indices = probe["test_indices"]
@@ -113,7 +111,7 @@ def test_latent_coords_are_reproducible_from_the_stored_f16_values(short_run):
     images = normalise(probe["images"])
     for entry in short_run.result.manifest["timeline"]:
         tensors = load_file(root / entry["file"])
-        hidden = forward(tensors, images, layers=3, hidden_only=True).double()
+        hidden = manifest_forward(short_run.result.manifest, tensors, images, upto=1).double()
         coords = (hidden - tensors["latent.mean"].double()) @ tensors["latent.components"].double().T
         stored = tensors["latent.coords"].double()
         # float16 rounding of the coordinates (|coords| ≤ ~1: spacing ≤ 2^-10)
@@ -136,7 +134,7 @@ def test_latent_mean_is_the_probe_mean_of_the_last_hidden_layer(short_run):
     root = short_run.manifest_path.parent
     probe = load_numpy(root / short_run.result.manifest["probe"]["file"])
     tensors = load_file(root / short_run.result.manifest["timeline"][-1]["file"])
-    hidden = forward(tensors, normalise(probe["images"]), layers=3, hidden_only=True)
+    hidden = manifest_forward(short_run.result.manifest, tensors, normalise(probe["images"]), upto=1)
     torch.testing.assert_close(tensors["latent.mean"].float(), hidden.mean(0), rtol=2e-3, atol=1e-3)
 
 

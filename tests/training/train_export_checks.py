@@ -1,15 +1,19 @@
-"""Everything an export must satisfy (docs/export-format.md): the JSON Schema plus the
-cross-field rules and file checks the schema cannot express."""
+"""Everything an export must satisfy (docs/export-format.md, versions 1 and 2): the JSON
+Schema plus the cross-field rules and file checks the schema cannot express, and the
+forward pass a reader builds from the manifest alone (the oracle for recorded metrics)."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import math
 from pathlib import Path
 
 import jsonschema
 import numpy as np
+import torch
 from safetensors.numpy import load_file
+from torch.nn import functional as F
 
 REPO = Path(__file__).resolve().parents[2]
 SCHEMA = json.loads((REPO / "docs" / "export.schema.json").read_text())
@@ -26,11 +30,7 @@ def check_export(manifest_path: Path) -> dict:
     root = manifest_path.parent
     stem = manifest_path.stem
 
-    layer_sizes = manifest["model"]["layer_sizes"]
-    assert layer_sizes[0] == 784 and layer_sizes[-1] == 10
-    assert len(manifest["model"]["activations"]) == len(layer_sizes) - 1
-    params = sum(n_in * n_out + n_out for n_in, n_out in zip(layer_sizes[:-1], layer_sizes[1:]))
-    assert manifest["model"]["parameter_count"] == params
+    expected_tensors = check_model(manifest)
 
     timeline = manifest["timeline"]
     train_size = manifest["training"]["dataset"]["train_size"]
@@ -39,13 +39,17 @@ def check_export(manifest_path: Path) -> dict:
     assert seen[0] == 0 and all(a < b for a, b in zip(seen, seen[1:]))
     assert len({entry["id"] for entry in timeline}) == len(timeline)
     steps = [entry["step"] for entry in timeline]
-    assert steps[0] == 0 and all(a < b for a, b in zip(steps, steps[1:]))
+    assert steps[0] == 0 and all(a <= b for a, b in zip(steps, steps[1:]))
+    if manifest["format_version"] == 1 or "config" in manifest["training"]:  # mlp_train.py splits batches
+        assert all(a < b for a, b in zip(steps, steps[1:]))
 
     for entry in timeline:
         assert entry["epoch"] == entry["images_seen"] / train_size
         assert entry["file"] == f"{stem}/{entry['index']:03d}_{entry['id']}.safetensors"
         tensors = _check_file(root, entry)
-        check_snapshot_tensors(tensors, layer_sizes, manifest["latent"]["probe_size"])
+        assert {name: tensor.shape for name, tensor in tensors.items()} == expected_tensors
+        assert all(tensor.dtype == np.float16 for tensor in tensors.values())
+        assert all(np.isfinite(tensor).all() for tensor in tensors.values())
         metrics = entry["metrics"]
         confusion = np.array(metrics["confusion"])
         assert confusion.sum() == manifest["training"]["dataset"]["test_size"]
@@ -78,16 +82,101 @@ def check_export(manifest_path: Path) -> dict:
     return manifest
 
 
-def check_snapshot_tensors(tensors: dict, layer_sizes: list[int], probe_size: int) -> None:
+def layer_sizes(manifest: dict) -> list[int]:
+    """Version 1's `layer_sizes`, derived for version 2 as docs/export-format.md says."""
+    if manifest["format_version"] == 1:
+        return manifest["model"]["layer_sizes"]
+    layers = manifest["model"]["layers"]
+    return [784] + [math.prod(layer["output_shape"]) for layer in layers if layer["type"] != "flatten"]
+
+
+def check_model(manifest: dict) -> dict[str, tuple[int, ...]]:
+    """The model's rules; returns the tensors every snapshot holds (name → shape)."""
+    model, probe_size = manifest["model"], manifest["latent"]["probe_size"]
     expected = {}
-    for i, (n_in, n_out) in enumerate(zip(layer_sizes[:-1], layer_sizes[1:])):
-        expected[f"layers.{i}.weight"] = (n_out, n_in)
-        expected[f"layers.{i}.bias"] = (n_out,)
-    hidden = layer_sizes[-2]
-    expected.update({"latent.mean": (hidden,), "latent.components": (2, hidden), "latent.coords": (probe_size, 2)})
-    assert {name: tensor.shape for name, tensor in tensors.items()} == expected
-    assert all(tensor.dtype == np.float16 for tensor in tensors.values())
-    assert all(np.isfinite(tensor).all() for tensor in tensors.values())
+    if manifest["format_version"] == 1:
+        sizes = model["layer_sizes"]
+        assert sizes[0] == 784 and sizes[-1] == 10
+        assert len(model["activations"]) == len(sizes) - 1
+        for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+            expected[f"layers.{i}.weight"] = (n_out, n_in)
+            expected[f"layers.{i}.bias"] = (n_out,)
+        latent_size = sizes[-2]
+    else:
+        layers = model["layers"]
+        assert layers[0]["input_shape"] in ([1, 28, 28], [784]) and layers[-1]["output_shape"] == [10]
+        for k, layer in enumerate(layers):
+            if k:
+                assert layer["input_shape"] == layers[k - 1]["output_shape"], f"layer {k}: shapes do not chain"
+            expected.update(_check_layer(k, layer))
+        weighted = [k for k, layer in enumerate(layers) if "weight" in layer]
+        assert len(weighted) >= 2 and manifest["latent"]["layer"] == weighted[-1] - 1
+        latent_size = math.prod(layers[manifest["latent"]["layer"]]["output_shape"])
+    assert model["parameter_count"] == sum(math.prod(shape) for shape in expected.values())
+    expected.update({"latent.mean": (latent_size,), "latent.components": (2, latent_size)})
+    expected["latent.coords"] = (probe_size, 2)
+    return expected
+
+
+def _check_layer(k: int, layer: dict) -> dict[str, tuple[int, ...]]:
+    shape_in, shape_out = layer["input_shape"], layer["output_shape"]
+    kind = layer["type"]
+    if kind == "flatten":
+        assert shape_out == [math.prod(shape_in)]
+        return {}
+    if kind == "maxpool2d":
+        size, stride = layer["kernel_size"], layer["stride"]
+        assert shape_out == [shape_in[0], *((side - size) // stride + 1 for side in shape_in[1:])]
+        return {}
+    assert layer["weight"] == f"layers.{k}.weight" and layer["bias"] in (f"layers.{k}.bias", None)
+    if kind == "conv2d":
+        size, stride, padding = layer["kernel_size"], layer["stride"], layer["padding"]
+        assert shape_in[0] == layer["in_channels"]
+        sides = [(side + 2 * padding - size) // stride + 1 for side in shape_in[1:]]
+        assert shape_out == [layer["out_channels"], *sides]
+        weight = (layer["out_channels"], layer["in_channels"], size, size)
+    else:
+        assert kind == "linear" and shape_in == [layer["in_features"]] and shape_out == [layer["out_features"]]
+        weight = (layer["out_features"], layer["in_features"])
+    tensors = {layer["weight"]: weight}
+    if layer["bias"]:
+        tensors[layer["bias"]] = (weight[0],)
+    return tensors
+
+
+_ACTIVATIONS = {"relu": torch.relu, "tanh": torch.tanh, "sigmoid": torch.sigmoid, "gelu": F.gelu}
+
+
+def manifest_forward(manifest: dict, tensors: dict, images: torch.Tensor, upto: int | None = None) -> torch.Tensor:
+    """The network as a reader builds it from the manifest alone, in float32 on the
+    stored float16 values: logits, or the flattened output of layer `upto`
+    (v2 index; v1: `upto` counts layer_sizes, as latent.layer does)."""
+    weights = {name: torch.as_tensor(tensor).float() for name, tensor in tensors.items()}
+    x = images.float()
+    if manifest["format_version"] == 1:
+        count = len(manifest["model"]["layer_sizes"]) - 1
+        for i in range(count if upto is None else upto):
+            x = x @ weights[f"layers.{i}.weight"].T + weights[f"layers.{i}.bias"]
+            if i < count - 1:
+                x = torch.relu(x)
+        return x
+    layers = manifest["model"]["layers"]
+    x = x.reshape(len(x), *layers[0]["input_shape"])
+    for k, layer in enumerate(layers):
+        bias = weights[layer["bias"]] if layer.get("bias") else None
+        if layer["type"] == "conv2d":
+            x = F.conv2d(x, weights[layer["weight"]], bias, stride=layer["stride"], padding=layer["padding"])
+        elif layer["type"] == "maxpool2d":
+            x = F.max_pool2d(x, layer["kernel_size"], layer["stride"])
+        elif layer["type"] == "flatten":
+            x = x.reshape(len(x), -1)
+        else:
+            x = x @ weights[layer["weight"]].T + (0 if bias is None else bias)
+        if layer["activation"]:
+            x = _ACTIVATIONS[layer["activation"]](x)
+        if k == upto:
+            break
+    return x.reshape(len(x), -1)
 
 
 def _check_file(root: Path, entry: dict) -> dict:

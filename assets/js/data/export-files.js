@@ -2,7 +2,7 @@
 // DOM: the page uses these after a download, deploy's check (scripts/check-exports.mjs)
 // runs the very same functions under Node on a release, so the two never disagree.
 // Every problem throws an Error saying what is wrong; callers prefix the file's path.
-import { MLP } from "../model/mlp.js";
+import { Network } from "../model/network.js";
 import { pixelsFromBytes } from "../model/preprocess.js";
 import { snapshotShapes } from "./manifest.js";
 import { parseSafetensors } from "./safetensors.js";
@@ -46,13 +46,13 @@ function checkTensorSet(tensors, shapes, dtype) {
 /**
  * A snapshot file checked against its timeline entry and the manifest's model: size, sha256,
  * the safetensors encoding, exactly the tensors the model implies, finite values.
- * @returns {Promise<{metadata: object, tensors: Map, network: MLP}>}
+ * @returns {Promise<{metadata: object, tensors: Map, network: Network}>}
  */
 export async function readSnapshot(buffer, entry, manifest, { verifyHash = true } = {}) {
   await checkBytes(buffer, entry, verifyHash);
   const { metadata, tensors } = parseSafetensors(buffer);
   checkTensorSet(tensors, snapshotShapes(manifest), manifest.model.tensor_dtype ?? "F16");
-  return { metadata, tensors, network: new MLP(tensors) };
+  return { metadata, tensors, network: new Network(manifest.model.layers, tensors) };
 }
 
 /**

@@ -1,12 +1,14 @@
-// Validation of the export manifest (docs/export-format.md, format version 1), once, at
+// Validation of the export manifest (docs/export-format.md, format versions 1 and 2), once, at
 // load: every field a view reads is checked here, with limits that refuse absurd sizes
 // before anything is allocated. Every check throws an Error naming the field, so the page
 // can show "<file>: <field> <problem>" without guessing.
+import { layerSizes, layersFromSizes, product, weightShape } from "../model/layers.js";
 import { parameterCount } from "../model/mlp.js";
 import { sameSiteUrl } from "./fetch-file.js";
+import { checkLatentLayer, checkLayerList } from "./model-layers.js";
 
 export const FORMAT = "mnist-mlp-timeline";
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSIONS = Object.freeze([1, 2]);
 
 /**
  * The largest export this page opens (docs/export-format.md, "Limits"): well above any
@@ -15,8 +17,13 @@ export const FORMAT_VERSION = 1;
 export const LIMITS = Object.freeze({
   manifestBytes: 16 * 1024 * 1024,
   fileBytes: 64 * 1024 * 1024, // one snapshot, probe or gallery file
-  layers: 10, // entries of model.layer_sizes, input and output included
-  layerWidth: 4096,
+  layers: 10, // entries of model.layer_sizes (version 1), input and output included
+  layerWidth: 4096, // units of a hidden linear layer
+  modelLayers: 24, // entries of model.layers (version 2)
+  channels: 256, // in and out channels of a convolution
+  kernel: 11, // kernel size and stride of a convolution or pooling window
+  layerValues: 65_536, // values one layer outputs (e.g. 16 feature maps of 64×64)
+  multiplyAdds: 20_000_000, // of one forward pass: every stroke runs one
   parameters: 2_000_000,
   snapshots: 1000,
   lossPoints: 20_000,
@@ -56,8 +63,8 @@ function checkList(value, where, limit, check) {
   for (const [i, item] of value.entries()) check(item, `${where}[${i}]`);
 }
 
-function checkModel(model) {
-  if (!isObject(model)) fail("model is missing");
+/** Version 1: model.layer_sizes and model.activations (a ReLU MLP). Returns the parameter count. */
+function checkLayerSizes(model) {
   const sizes = model.layer_sizes;
   if (!Array.isArray(sizes) || sizes.length < 2 || !sizes.every(isCount)) {
     fail(`model.layer_sizes must be a list of at least 2 positive integers, got ${show(sizes)}`);
@@ -84,6 +91,14 @@ function checkModel(model) {
   if (!hidden.every((name) => name === "relu") || activations.at(-1) !== "softmax") {
     fail(`model.activations must be relu for hidden layers and softmax last, got ${show(activations)}`);
   }
+  return parameters;
+}
+
+/** The model of either version; returns its layer list (version 1's MLP written as one) and parameter count. */
+function checkModel(model, version) {
+  if (!isObject(model)) fail("model is missing");
+  const [rows, columns] = SUPPORTED_INPUT_SHAPE;
+  const parameters = version === 1 ? checkLayerSizes(model) : checkLayerList(model, SUPPORTED_INPUT_SHAPE, CLASSES, LIMITS).parameters;
   const input = model.input;
   if (!isObject(input) || JSON.stringify(input.shape) !== JSON.stringify(SUPPORTED_INPUT_SHAPE)) {
     fail(`model.input.shape must be [${rows}, ${columns}]`);
@@ -98,11 +113,14 @@ function checkModel(model) {
     if (model.class_names.length !== CLASSES) fail(`model.class_names must list ${CLASSES} names`);
   }
   if (model.parameter_count !== undefined && model.parameter_count !== parameters) {
-    fail(`model.parameter_count is ${show(model.parameter_count)}, but model.layer_sizes make ${parameters}`);
+    fail(
+      `model.parameter_count is ${show(model.parameter_count)}, but model.${version === 1 ? "layer_sizes" : "layers"} make ${parameters}`,
+    );
   }
   if (model.tensor_dtype !== undefined && model.tensor_dtype !== "F16") {
     fail(`model.tensor_dtype must be F16, got ${show(model.tensor_dtype)}`);
   }
+  return { layers: version === 1 ? layersFromSizes(model.layer_sizes) : model.layers, parameters };
 }
 
 /** A file entry: its path (inside the manifest's folder), size and sha256; adds its absolute `url`. */
@@ -219,22 +237,31 @@ function checkLossHistory(history) {
 export function validateManifest(json, manifestUrl) {
   if (!isObject(json)) fail("the manifest is not a JSON object");
   if (json.format !== FORMAT) fail(`format must be "${FORMAT}", got ${show(json.format)}`);
-  if (json.format_version !== FORMAT_VERSION) {
-    fail(`unsupported format_version ${show(json.format_version)} (this page reads version ${FORMAT_VERSION})`);
+  if (!FORMAT_VERSIONS.includes(json.format_version)) {
+    fail(`unsupported format_version ${show(json.format_version)} (this page reads versions ${FORMAT_VERSIONS.join(" and ")})`);
   }
-  checkModel(json.model);
+  const { layers, parameters } = checkModel(json.model, json.format_version);
   const manifest = { ...json, url: new URL(manifestUrl).href };
   for (const key of ["probe", "gallery"]) {
     if (json[key] !== undefined) manifest[key] = checkSampleFile(json[key], key, manifestUrl);
   }
   const galleryCount = manifest.gallery?.count ?? (manifest.gallery ? LIMITS.sampleDigits : 0);
   manifest.timeline = checkTimeline(json.timeline, manifestUrl, galleryCount);
-  // Class names are optional in the format: the views always get ten.
-  manifest.model = { ...json.model, class_names: json.model.class_names ?? DIGIT_NAMES };
+  // Class names are optional in the format: the views always get ten. Both versions give
+  // the views the layer list and the values per stage (layer_sizes: the input, then every
+  // layer's output, flatten included, so result.activations[l + 1] is layers[l]'s output).
+  manifest.model = {
+    ...json.model,
+    class_names: json.model.class_names ?? DIGIT_NAMES,
+    layers,
+    layer_sizes: layerSizes(layers),
+    parameter_count: parameters,
+  };
   if (json.latent !== undefined) {
     if (!(isObject(json.latent) && isCount(json.latent.probe_size) && json.latent.probe_size <= LIMITS.sampleDigits)) {
       fail(`latent.probe_size must be a number of digits from 1 to ${LIMITS.sampleDigits}`);
     }
+    if (json.format_version === 2) checkLatentLayer(json.latent, layers);
     if (manifest.probe?.count !== undefined && manifest.probe.count !== json.latent.probe_size) {
       fail(`latent.probe_size is ${json.latent.probe_size}, but probe.count is ${manifest.probe.count}`);
     }
@@ -248,14 +275,17 @@ export function validateManifest(json, manifestUrl) {
 
 /** The tensors every snapshot must hold, and no others: Map<name, shape>. */
 export function snapshotShapes(manifest) {
-  const sizes = manifest.model.layer_sizes;
+  const { layers } = manifest.model;
   const shapes = new Map();
-  for (let i = 0; i < sizes.length - 1; i++) {
-    shapes.set(`layers.${i}.weight`, [sizes[i + 1], sizes[i]]);
-    shapes.set(`layers.${i}.bias`, [sizes[i + 1]]);
+  for (const layer of layers) {
+    const shape = weightShape(layer);
+    if (!shape) continue;
+    shapes.set(layer.weight, shape);
+    if (layer.bias) shapes.set(layer.bias, [shape[0]]);
   }
   if (manifest.latent) {
-    const hidden = sizes.at(-2);
+    // The input of the last layer (version 1: the last hidden layer; version 2: latent.layer's output).
+    const hidden = product(layers.at(-1).input_shape);
     shapes.set("latent.mean", [hidden]);
     shapes.set("latent.components", [2, hidden]);
     shapes.set("latent.coords", [manifest.latent.probe_size, 2]);

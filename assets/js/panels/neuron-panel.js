@@ -6,12 +6,22 @@ const ROWS = 6;
 const fmt = (v) => (v === null || v === undefined ? "–" : (Math.abs(v) < 0.0005 ? 0 : v).toFixed(3));
 
 /** Neuron `index` of `layer` for a model (manifest.model: layer_sizes, input.shape), spelled out. */
-export function neuronName({ layer_sizes: sizes, input }, layer, index) {
+export function neuronName({ layer_sizes: sizes, layers, input }, layer, index) {
   if (layer === 0) {
     const columns = input.shape[1];
     return `Input pixel, row ${Math.floor(index / columns) + 1}, column ${(index % columns) + 1}`;
   }
   if (layer === sizes.length - 1) return `Output neuron for digit ${index}`;
+  const spec = layers?.[layer - 1];
+  if (spec && spec.output_shape.length === 3) {
+    const [, rows, columns] = spec.output_shape;
+    const plane = rows * columns;
+    const map = Math.floor(index / plane);
+    const at = index - map * plane;
+    const kind = spec.type === "conv2d" ? "Convolution" : "Max-pool";
+    return `${kind} layer ${layer}, map ${map + 1}, row ${Math.floor(at / columns) + 1}, column ${(at % columns) + 1}`;
+  }
+  if (spec?.type === "flatten") return `Flatten, value ${index + 1} of ${sizes[layer]}`;
   return `Hidden layer ${layer}, neuron ${index + 1} of ${sizes[layer]}`;
 }
 
@@ -68,6 +78,21 @@ export class NeuronPanel {
       return;
     }
     const weights = network.layers[layer - 1];
+    if (weights.type !== "linear") {
+      // A feature-map value (or a flattened one): computed from a window, not one weight row.
+      this.bias.textContent = weights.bias ? fmt(weights.bias[Math.floor(index / (weights.outSize / weights.outShape[0]))]) : "–";
+      this.sum.textContent = fmt(result ? result.preActivations[layer - 1][index] : null);
+      this.activationLabel.textContent = "Activation";
+      this.activation.textContent = fmt(result ? result.activations[layer][index] : null);
+      this.explain.textContent =
+        weights.type === "conv2d"
+          ? `Weighted sum of a ${weights.kernel}×${weights.kernel} window of all ${weights.channels} input maps, one kernel per map, plus the map's bias.`
+          : weights.type === "maxpool2d"
+            ? `The largest value of a ${weights.kernel}×${weights.kernel} window of the map before.`
+            : "The same value as in the maps before, laid out as one long vector.";
+      this.table.hidden = true;
+      return;
+    }
     this.bias.textContent = fmt(weights.bias[index]);
     this.sum.textContent = fmt(result ? result.preActivations[layer - 1][index] : null);
     this.activationLabel.textContent = layer === last ? "Probability" : "Activation";

@@ -1,6 +1,8 @@
 // The network at a glance: layer sizes, parameter counts and how many
 // neurons are active for the current drawing. Rows built once.
-import { layerParameterCounts, parameterCount } from "../model/mlp.js";
+import { layerParameterCount } from "../model/layers.js";
+
+const KIND = { conv2d: "Conv", maxpool2d: "Pool", flatten: "Flatten" };
 
 export class OverviewPanel {
   constructor(table) {
@@ -9,17 +11,20 @@ export class OverviewPanel {
     this.rows = null;
   }
 
-  build({ layer_sizes: sizes, input }) {
-    const parameters = layerParameterCounts(sizes); // parameters[l - 1] belongs to layer l
+  build({ layer_sizes: sizes, layers, input }) {
+    const parameters = layers.map(layerParameterCount); // parameters[l - 1] belongs to stage l
     this.rows = sizes.map((size, l) => {
       const row = this.body.insertRow();
       const [name, neurons, learned, active] = Array.from({ length: 4 }, () => row.insertCell());
-      name.textContent = l === 0 ? `Input ${input.shape.join("×")}` : l === sizes.length - 1 ? "Output" : `Hidden ${l}`;
+      const kind = l > 0 ? KIND[layers[l - 1].type] : undefined;
+      const maps = kind && kind !== "Flatten" ? ` · ${layers[l - 1].output_shape[0]} maps` : "";
+      name.textContent =
+        l === 0 ? `Input ${input.shape.join("×")}` : l === sizes.length - 1 ? "Output" : kind ? `${kind} ${l}${maps}` : `Hidden ${l}`;
       neurons.textContent = size.toLocaleString("en");
       learned.textContent = l === 0 ? "–" : parameters[l - 1].toLocaleString("en");
       return { active };
     });
-    const total = parameterCount(sizes);
+    const total = parameters.reduce((sum, count) => sum + count, 0);
     const row = this.foot.insertRow();
     const label = row.insertCell();
     label.colSpan = 2;

@@ -1,10 +1,15 @@
 // The 3D network as one view of the app state: neurons, connections, labels,
-// the focus ring and the legend's explanation.
+// the focus ring and the legend's explanation. A convolutional network's stages before its
+// dense part (the input, conv and pool outputs) are image planes (scene/feature-maps.js);
+// the dense part (from the flatten on) is neurons and lines, like an MLP's. Layer numbers
+// outside this file are the model's stages (0 = the input); `this.offset` maps them.
 
+import { denseStart } from "../model/layers.js";
 import { argmax } from "../model/mlp.js";
-import { layout } from "../model/neuron-layout.js";
+import { gridShape, layout } from "../model/neuron-layout.js";
 import { cssGradient } from "../model/palette.js";
 import { ConnectionLines } from "./connection-lines.js";
+import { FeatureMaps } from "./feature-maps.js";
 import { NeuronMesh } from "./neuron-mesh.js";
 
 const RELEVANT = ["snapshot", "result", "settings", "focus"]; // what changes the picture
@@ -19,25 +24,44 @@ export class NetworkView {
   }
 
   /** Create the neurons, lines and labels for this model (manifest.model, once), and start compiling their shaders. */
-  build({ layer_sizes: sizes, input }) {
+  build({ layer_sizes: allSizes, layers: modelLayers, input }) {
     if (this.layout) return;
-    this.layout = layout(sizes, input.shape);
+    this.offset = denseStart(modelLayers);
+    const sizes = allSizes.slice(this.offset);
+    const first = this.offset === 0 ? input.shape : [gridShape(sizes[0]).rows, gridShape(sizes[0]).columns];
+    this.layout = layout(sizes, first);
     this.neurons = new NeuronMesh(this.layout);
     this.lines = new ConnectionLines(this.layout);
     this.scene.add(this.lines.lines);
     for (const object of this.neurons.objects) this.scene.add(object);
     const { layers, positions } = this.layout;
+    const mapShapes = [[1, ...input.shape], ...modelLayers.slice(0, Math.max(0, this.offset - 1)).map((layer) => layer.output_shape)];
+    this.maps = this.offset > 0 ? new FeatureMaps(layers, mapShapes, this.layout.yaw) : null;
+    for (const object of this.maps?.objects ?? []) this.scene.add(object);
+    this.maps?.cards.forEach((card) => {
+      const title =
+        card.stage === 0 ? "Input" : `${modelLayers[card.stage - 1].type === "conv2d" ? "Conv" : "Pool"} · ${card.channels} maps`;
+      this.scene.addLabel(title, card.x, -card.height / 2 - 0.9, 0, "layer");
+    });
     layers.forEach((layer, l) => {
       const bottom = -((layer.rows - 1) / 2) * layer.spacing - 0.9;
       const title =
-        layer.kind === "input" ? `Input · ${layer.size} pixels` : layer.kind === "output" ? "Output" : `Hidden ${l} · ${layer.size}`;
+        layer.kind === "input"
+          ? this.offset > 0
+            ? `Flatten · ${layer.size}`
+            : `Input · ${layer.size} pixels`
+          : layer.kind === "output"
+            ? "Output"
+            : `Hidden ${l + this.offset} · ${layer.size}`;
       this.scene.addLabel(title, layer.x, bottom, 0, "layer");
     });
     // Fit the home view to the neurons plus room for the labels around them.
-    const margin = new Float32Array(positions.length + 6);
+    const corners = this.maps ? this.maps.corners(this.layout.yaw) : [];
+    const margin = new Float32Array(positions.length + 6 + corners.length);
     margin.set(positions);
     const last = layers.at(-1);
     margin.set([last.x + 1.4, 0, 1.2, layers[0].x, -((layers[0].rows - 1) / 2) * layers[0].spacing - 1.4, 0], positions.length);
+    margin.set(corners, positions.length + 6);
     this.scene.setFitPoints(margin);
     const output = layers.at(-1);
     this.outputLabels = Array.from({ length: output.size }, (_, d) => {
@@ -50,7 +74,7 @@ export class NetworkView {
         positions[at + 2] + away * Math.sin(this.layout.yaw),
         "output",
       );
-      label.addEventListener("click", () => this.onSelect(layers.length - 1, d)); // a bigger target than the neuron
+      label.addEventListener("click", () => this.onSelect(layers.length - 1 + this.offset, d)); // a bigger target than the neuron
       return label;
     });
     this.scene.compile();
@@ -59,11 +83,23 @@ export class NetworkView {
   /** Overall neuron index → { layer, index }. */
   neuronAt(overall) {
     const l = this.layout.layers.findIndex((layer) => overall < layer.offset + layer.size);
-    return { layer: l, index: overall - this.layout.layers[l].offset };
+    return { layer: l + this.offset, index: overall - this.layout.layers[l].offset };
   }
 
+  /** A neuron of the model ({ layer: stage, index }) → its overall index among the 3D neurons, or -1 (a feature map). */
   overallIndex({ layer, index }) {
-    return this.layout.layers[layer].offset + index;
+    const dense = this.layout.layers[layer - this.offset];
+    return dense ? dense.offset + index : -1;
+  }
+
+  /** The dense part of the forward pass and of the network, as the neuron and line views index them (rebuilt per snapshot). */
+  denseParts(network, result) {
+    if (this.denseNetwork?.source !== network) this.denseNetwork = { source: network, layers: network.layers.slice(this.offset) };
+    if (result && this.denseResult?.source !== result) {
+      const { activations, preActivations } = result;
+      this.denseResult = { source: result, activations: activations.slice(this.offset), preActivations: preActivations.slice(this.offset) };
+    }
+    return { denseNetwork: this.denseNetwork, denseResult: result ? this.denseResult : null };
   }
 
   pick(clientX, clientY) {
@@ -75,11 +111,14 @@ export class NetworkView {
   update(state, changed) {
     if (changed.has("manifest")) this.build(state.manifest.model); // while the first snapshot downloads
     if (!state.snapshot || !RELEVANT.some((key) => changed.has(key))) return;
-    const focus = state.hovered ?? state.selected;
-    this.neurons.update(state.result);
-    this.neurons.mark(focus ? this.overallIndex(focus) : -1);
+    const focused = state.hovered ?? state.selected;
+    const focus = focused && focused.layer >= this.offset ? { layer: focused.layer - this.offset, index: focused.index } : null;
+    const { denseNetwork, denseResult } = this.denseParts(state.snapshot.network, state.result);
+    this.neurons.update(denseResult);
+    this.maps?.update(state.result);
+    this.neurons.mark(focused ? this.overallIndex(focused) : -1);
     const { topK, threshold } = state.settings;
-    this.lines.update(state.snapshot.network, state.result ? state.result.activations : null, { topK, threshold, focus });
+    this.lines.update(denseNetwork, denseResult ? denseResult.activations : null, { topK, threshold, focus });
     const top = state.result ? argmax(state.result.activations.at(-1)) : -1;
     this.outputLabels.forEach((label, d) => {
       label.classList.toggle("top", d === top);

@@ -47,7 +47,8 @@ export class WeightImageView {
     const layer = snapshot?.network.layers[0];
     this.container.hidden = !(
       selected?.layer === FIRST_HIDDEN &&
-      layer?.inSize === this.pixelCount &&
+      layer?.type === "linear" && // a CNN's first layer is convolution kernels, not one weight per pixel
+      layer.inSize === this.pixelCount &&
       selected.index >= 0 &&
       selected.index < layer.outSize
     );
