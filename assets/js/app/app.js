@@ -14,10 +14,11 @@
 //
 // Changes are applied in the next animation frame, so the forward pass, the recolouring
 // and the 3D render of a stroke all land in the same frame.
-import { SnapshotStore } from "../data/snapshot-store.js";
+
 import { ProbeDigits } from "../data/probe-digits.js";
+import { SnapshotStore } from "../data/snapshot-store.js";
 import { normalise } from "../model/preprocess.js";
-import { clampStep, emphasisFor, mostActiveNeuron, TOUR_STEPS } from "./tour.js";
+import { clampStep, emphasisFor, mostActiveNeuron, TOUR_STEPS } from "../model/tour-steps.js";
 
 /** The app state: everything the views show, in one place. */
 export function createState(settings) {
@@ -100,6 +101,7 @@ export class App {
   /** Open the guided tour at `step` (0-based, clamped). A blank pad gets a real test digit, and the tour says so. */
   startTour(step = 0) {
     const { state } = this;
+    if (!state.manifest) return; // the button waits for the export: the steps quote its numbers
     state.tour = { step: clampStep(step), loadedDigit: state.tour?.loadedDigit ?? null };
     this.enterTourStep();
     if (state.pixels || !state.manifest?.probe) return;

@@ -14,7 +14,7 @@
 // length − 1): a digit leaves most of the pad blank, so links shrink about threefold.
 
 import { sameSiteUrl } from "../data/fetch-file.js";
-import { TOUR_STEPS } from "./tour.js";
+import { TOUR_STEPS } from "../model/tour-steps.js";
 
 // A drawing read before the export is known keeps the length its data spells, up to this
 // bound (256×256, far beyond any input this page supports); checkUrlStateAgainstManifest then

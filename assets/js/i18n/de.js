@@ -63,7 +63,8 @@ export const de = {
   "timeline.pause": "Die Trainings-Zeitleiste anhalten",
   "timeline.range": "Trainings-Zeitleiste: gesehene Bilder",
   "timeline.accuracy": "Testgenauigkeit",
-  "describe.blank": "Das Zeichenfeld ist leer. Zeichne eine Ziffer oder lade eine echte Testziffer, dann siehst du, wie das Netz sie liest.",
+  "describe.blank":
+    "Das Zeichenfeld ist leer. Zeichne eine Ziffer oder lade eine echte Testziffer, dann siehst du, wie das Netz sie liest.",
   "describe.result":
     "Das Netz sagt {digit} mit {percent} Sicherheit (zweite Wahl: {second}, {secondPercent}). Stärkste Neuronen der verborgenen Schicht 1: {neurons}. Stand: {snapshot}.",
   "tour.start": "So funktioniert's",

@@ -54,5 +54,7 @@ export function formatNumber(value, decimals = 0) {
 
 /** A share 0..1 as a percentage: formatPercent(0.981) → "98.1%" / "98,1 %". */
 export function formatPercent(share, decimals = 1) {
-  return new Intl.NumberFormat(current, { style: "percent", minimumFractionDigits: decimals, maximumFractionDigits: decimals }).format(share);
+  return new Intl.NumberFormat(current, { style: "percent", minimumFractionDigits: decimals, maximumFractionDigits: decimals }).format(
+    share,
+  );
 }

@@ -1,11 +1,11 @@
 // The "How it works" tour as data: its steps (what each highlights, where the camera looks,
 // which words it says) and the real numbers of the visitor's drawing that the words quote.
-// Pure: no DOM, no three.js. The actions live in app.js, the dialog in panels/tour-panel.js,
-// the camera and the dimming in scene/tour-scene.js.
+// Pure: no DOM, no three.js, so the app (actions in app/app.js), the dialog
+// (panels/tour-panel.js) and the 3D view (scene/tour-scene.js, scene/emphasis.js) share it.
 //
 // Layers are numbered as everywhere on the page (0 = input, 1 = first hidden layer);
 // negative numbers count from the end (-1 = output, -2 = last hidden layer).
-import { argmax } from "../model/mlp.js";
+import { argmax } from "./mlp.js";
 
 /**
  * id: the step's name (its text keys are tour.<id>.title and tour.<id>.text)
