@@ -70,7 +70,9 @@ def test_tour_with_the_keyboard_only(page, serve, artifacts_dir):
         )
         assert page.inner_text(".tour-progress").lower() == f"step {number} of {len(STEPS)}"
         current = page.locator(".tour-dot[aria-current=step]")
-        assert current.count() == 1 and page.locator(".tour-dot").nth(number - 1).get_attribute("aria-current") == "step"
+        assert (
+            current.count() == 1 and page.locator(".tour-dot").nth(number - 1).get_attribute("aria-current") == "step"
+        )
         text = page.inner_text("#tour-text")
         assert "{" not in text and "undefined" not in text and "NaN" not in text
         page.wait_for_function(f"/[#&]tour={number}(&|$)/.test(location.hash)")  # the link follows (debounced)
