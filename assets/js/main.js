@@ -4,6 +4,7 @@ import { App } from "./app/app.js";
 import { readLink, ShareLink } from "./app/share-link.js";
 import { checkUrlStateAgainstManifest, encodeUrlState } from "./app/url-state.js";
 import { loadManifest } from "./data/export-loader.js";
+import { pickLanguage, setLanguage } from "./i18n/i18n.js";
 import { preprocess, rawDownsample } from "./model/preprocess.js";
 import { ErrorBanner } from "./panels/banner.js";
 import { DigitButtons } from "./panels/digit-buttons.js";
@@ -16,13 +17,22 @@ import { NeuronPanel } from "./panels/neuron-panel.js";
 import { OverviewPanel } from "./panels/overview-panel.js";
 import { PadTools } from "./panels/pad-tools.js";
 import { ProbabilityBars } from "./panels/probability-bars.js";
+import { SceneDescription } from "./panels/scene-description.js";
 import { SettingsPanel } from "./panels/settings-panel.js";
 import { TimelineBar } from "./panels/timeline-bar.js";
+import { TourPanel } from "./panels/tour-panel.js";
+import { connectLanguageSwitch, translatePage } from "./panels/translate-page.js";
 import { NetworkView } from "./scene/network-view.js";
 import { NeuronPicker } from "./scene/picking.js";
 import { Stage } from "./scene/stage.js";
+import { TourScene } from "./scene/tour-scene.js";
 
 const $ = (id) => document.getElementById(id);
+
+// The language first: every view is built in it (?lang=de, else the browser's languages).
+setLanguage(pickLanguage(new URLSearchParams(location.search).get("lang"), navigator.languages ?? []));
+translatePage(document);
+connectLanguageSwitch($("lang-switch"), { location, onChange: (href) => location.assign(href) });
 
 const banner = new ErrorBanner($("error"), $("error-text"), $("error-dismiss"), $("error-retry"));
 const notice = new ErrorBanner($("notice"), $("notice-text"), $("notice-dismiss")); // calm: nothing is broken
@@ -50,12 +60,49 @@ const picker = new NeuronPicker($("network"), network, {
   requestFrame: () => stage.requestRender(),
   hasSelection: () => app.state.selected !== null,
 });
+const timeline = new TimelineBar(
+  {
+    container: $("timeline-bar"),
+    range: $("timeline"),
+    play: $("play"),
+    label: $("timeline-label"),
+    status: $("timeline-status"),
+    accuracy: $("timeline-accuracy"),
+    sparkline: $("timeline-sparkline"),
+  },
+  { onScrub: (index) => app.setSnapshot(index), onEngage: () => app.engageTimeline() },
+);
+// What entering a tour step does to the rest of the page.
+const tourEffects = {
+  "replay-training": () => {
+    app.engageTimeline();
+    timeline.stop();
+    timeline.jump(0);
+    timeline.start();
+  },
+  "show-latent-map": () => {
+    document.querySelector('#insights .ins-tab[data-tab="latent"]')?.click();
+    $("insights").scrollIntoView({ block: "nearest" });
+  },
+};
+const tour = new TourPanel(
+  { start: $("tour-start"), host: document.querySelector(".stage") },
+  {
+    onStart: (step) => app.startTour(step),
+    onNext: () => app.nextStep(),
+    onBack: () => app.previousStep(),
+    onGoTo: (step) => app.goToStep(step),
+    onClose: () => app.endTour(),
+    onEffect: (effect) => tourEffects[effect]?.(),
+  },
+);
 const share = new ShareLink({ button: $("copy-link"), field: $("share-url"), status: $("share-status") }, () => ({
   export: app.state.exportPath,
   snapshot: app.state.snapshot?.entry.id,
   drawing: app.state.pixels,
   camera: stage.userMoved ? { position: stage.camera.position.toArray(), target: stage.controls.target.toArray() } : null,
   selected: app.state.selected,
+  tour: app.state.tour ? app.state.tour.step + 1 : null,
 }));
 
 app.addViews(
@@ -66,20 +113,12 @@ app.addViews(
     onError: (message) => banner.show(message),
   }),
   network,
+  new TourScene(stage, network), // after the network view, which lays the neurons out
+  new SceneDescription($("network-description")),
+  tour,
   new ProbabilityBars($("probability-bars"), $("prediction")),
   new InputPreview($("preview"), $("preview-note")),
-  new TimelineBar(
-    {
-      container: $("timeline-bar"),
-      range: $("timeline"),
-      play: $("play"),
-      label: $("timeline-label"),
-      status: $("timeline-status"),
-      accuracy: $("timeline-accuracy"),
-      sparkline: $("timeline-sparkline"),
-    },
-    { onScrub: (index) => app.setSnapshot(index), onEngage: () => app.engageTimeline() },
-  ),
+  timeline,
   new NeuronPanel($("neuron-panel")),
   new OverviewPanel($("overview")),
   settingsPanel,
@@ -143,6 +182,7 @@ async function start() {
   if (drawing) app.loadDigit(drawing, "link");
   if (selected) app.selectNeuron(selected);
   if (camera) stage.setView(camera.position, camera.target);
+  if (shared.state.tour) app.startTour(shared.state.tour - 1);
 }
 
 start();

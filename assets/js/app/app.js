@@ -9,11 +9,16 @@
 //   result     the forward pass was recomputed (state.result; the network reuses its buffers)
 //   focus      the hovered or selected neuron changed
 //   settings   connections shown, threshold, brush size or input mode changed
+//   tour       the guided tour opened, closed or moved to another step (state.tour)
+//   emphasis   the layers shown at full strength changed (state.emphasis; null = all)
 //
 // Changes are applied in the next animation frame, so the forward pass, the recolouring
 // and the 3D render of a stroke all land in the same frame.
+
+import { ProbeDigits } from "../data/probe-digits.js";
 import { SnapshotStore } from "../data/snapshot-store.js";
 import { normalise } from "../model/preprocess.js";
+import { clampStep, emphasisFor, mostActiveNeuron, TOUR_STEPS } from "../model/tour-steps.js";
 
 /** The app state: everything the views show, in one place. */
 export function createState(settings) {
@@ -34,6 +39,8 @@ export function createState(settings) {
     selected: null, // { layer, index } clicked in the 3D view (layer 0 = input)
     hovered: null, // { layer, index } under the mouse
     settings, // { topK, threshold, brushSize, inputMode }
+    tour: null, // the guided tour: { step (0-based), loadedDigit (the digit it put on a blank pad, or null) } | null
+    emphasis: null, // the layers the 3D view shows at full strength (the rest dimmed), or null for all
   };
 }
 
@@ -87,6 +94,65 @@ export class App {
     const network = state.snapshot?.network;
     state.result = state.pixels && network ? network.forward(normalise(state.pixels, state.manifest.model.input, state.input)) : null;
     this.changed.add("result");
+    // The tour's neuron steps follow the drawing: the most active neuron stays selected.
+    if (state.tour && state.result && TOUR_STEPS[state.tour.step].effect === "select-neuron") this.selectTourNeuron();
+  }
+
+  /** Open the guided tour at `step` (0-based, clamped). A blank pad gets a real test digit, and the tour says so. */
+  startTour(step = 0) {
+    const { state } = this;
+    if (!state.manifest) return; // the button waits for the export: the steps quote its numbers
+    state.tour = { step: clampStep(step), loadedDigit: state.tour?.loadedDigit ?? null };
+    this.enterTourStep();
+    if (state.pixels || !state.manifest?.probe) return;
+    const digit = Math.floor(Math.random() * 10);
+    new ProbeDigits(state.manifest).take(digit).then(
+      ({ pixels }) => {
+        if (!state.tour || state.pixels) return; // closed meanwhile, or the visitor drew
+        state.tour.loadedDigit = digit;
+        this.loadDigit(pixels, "digit");
+        this.enterTourStep();
+      },
+      (error) => this.reportError(error.message),
+    );
+  }
+
+  nextStep() {
+    const { tour } = this.state;
+    if (!tour) return;
+    if (tour.step === TOUR_STEPS.length - 1) this.endTour();
+    else this.goToStep(tour.step + 1);
+  }
+
+  previousStep() {
+    const { tour } = this.state;
+    if (tour && tour.step > 0) this.goToStep(tour.step - 1);
+  }
+
+  goToStep(step) {
+    if (!this.state.tour) return;
+    this.state.tour.step = clampStep(step);
+    this.enterTourStep();
+  }
+
+  endTour() {
+    const { state } = this;
+    if (!state.tour) return;
+    state.tour = null;
+    state.emphasis = null;
+    this.mark("tour", "emphasis");
+  }
+
+  enterTourStep() {
+    const { state } = this;
+    const layerCount = state.manifest ? state.manifest.model.layer_sizes.length : 4;
+    state.emphasis = emphasisFor(state.tour.step, layerCount);
+    if (TOUR_STEPS[state.tour.step].effect === "select-neuron" && state.result) this.selectTourNeuron();
+    this.mark("tour", "emphasis");
+  }
+
+  selectTourNeuron() {
+    this.selectNeuron({ layer: 1, index: mostActiveNeuron(this.state.result) });
   }
 
   /** A validated manifest becomes the export on show, at the snapshot `first`. */

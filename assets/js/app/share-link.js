@@ -1,4 +1,4 @@
-// The shareable link: the view state (export, snapshot, drawing, camera, selected neuron)
+// The shareable link: the view state (export, snapshot, drawing, camera, selected neuron, tour step)
 // lives in the URL hash, rewritten as the person acts — debounced and with replaceState,
 // so the back button is not flooded — and restored when a link is opened. "Copy link"
 // uses the clipboard API, else selects the link in a read-only field to copy by hand.
@@ -47,7 +47,7 @@ export class ShareLink {
   }
 
   update(_state, changed) {
-    if (changed.has("snapshot") || changed.has("pixels") || changed.has("focus")) this.schedule();
+    if (["snapshot", "pixels", "focus", "tour"].some((key) => changed.has(key))) this.schedule();
   }
 
   /**

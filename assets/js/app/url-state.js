@@ -1,8 +1,10 @@
 // The shareable view state in the URL hash: which export, which snapshot, the drawing,
-// the camera and the selected neuron. DOM-free; decoding never throws: every bad value
+// the camera, the selected neuron and the step of the guided tour. DOM-free; decoding never throws: every bad value
 // is dropped with a sentence for the person who opened the link.
 //
-//   #export=exports/mlp_weights.json&snapshot=ep3&drawing=4AAAA…&camera=1.2,0,9,0,0,0&neuron=1.17
+//   #export=exports/mlp_weights.json&snapshot=ep3&drawing=4AAAA…&camera=1.2,0,9,0,0,0&neuron=1.17&tour=3
+//
+// tour: the open tour's step, counted from 1 as the dialog shows it.
 //
 // drawing: the model's input pixels (rows × columns of manifest.model.input.shape,
 // row-major, 0..1) as base64url after a one-letter scheme:
@@ -12,6 +14,7 @@
 // length − 1): a digit leaves most of the pad blank, so links shrink about threefold.
 
 import { sameSiteUrl } from "../data/fetch-file.js";
+import { TOUR_STEPS } from "../model/tour-steps.js";
 
 // A drawing read before the export is known keeps the length its data spells, up to this
 // bound (256×256, far beyond any input this page supports); checkUrlStateAgainstManifest then
@@ -19,12 +22,13 @@ import { sameSiteUrl } from "../data/fetch-file.js";
 const MAX_DRAWING_PIXELS = 256 * 256;
 const CAMERA_DECIMALS = 2;
 const CAMERA_LIMIT = 1e4;
-const KEYS = ["export", "snapshot", "drawing", "camera", "neuron"];
+const KEYS = ["export", "snapshot", "drawing", "camera", "neuron", "tour"];
 
 /**
  * @param {{export?: string, snapshot?: string, drawing?: ArrayLike<number>|null,
  *          camera?: {position: number[], target: number[]}|null,
- *          selected?: {layer: number, index: number}|null}} state
+ *          selected?: {layer: number, index: number}|null, tour?: number|null}} state
+ *   tour: the open tour's step, from 1
  * @returns {string} the hash, starting with "#" (just "#" when there is nothing to share)
  */
 export function encodeUrlState(state) {
@@ -34,6 +38,7 @@ export function encodeUrlState(state) {
   if (state.drawing) parts.push(["drawing", encodeDrawing(state.drawing)]);
   if (state.camera) parts.push(["camera", encodeCamera(state.camera)]);
   if (state.selected) parts.push(["neuron", `${state.selected.layer}.${state.selected.index}`]);
+  if (state.tour) parts.push(["tour", String(state.tour)]);
   // encodeURIComponent keeps base64url and numbers as they are; "/" and "," are legal in
   // a fragment, so they stay readable.
   const escapeValue = (value) => encodeURIComponent(value).replaceAll("%2F", "/").replaceAll("%2C", ",");
@@ -151,6 +156,12 @@ const PARSERS = {
       return { error: `Ignored the neuron "${truncate(value)}" in the link: expected layer.index, e.g. 1.17.` };
     }
     return { value: { layer: Number(match[1]), index: Number(match[2]) } };
+  },
+  tour(value) {
+    const step = /^\d{1,2}$/.test(value) ? Number(value) : 0;
+    return step >= 1 && step <= TOUR_STEPS.length
+      ? { value: step }
+      : { error: `Ignored the tour step "${truncate(value)}" in the link: the tour has steps 1 to ${TOUR_STEPS.length}.` };
   },
 };
 

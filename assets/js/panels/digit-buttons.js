@@ -1,6 +1,7 @@
 // The 0–9 buttons (#digit-0 … #digit-9): each loads the next real test digit of its class
 // from the export's probe set (downloaded on the first click, shared with the latent map).
 import { ProbeDigits } from "../data/probe-digits.js";
+import { t } from "../i18n/i18n.js";
 
 export class DigitButtons {
   /**
@@ -14,7 +15,7 @@ export class DigitButtons {
       button.type = "button";
       button.id = `digit-${digit}`;
       button.textContent = String(digit);
-      button.setAttribute("aria-label", `Load a real test image of a ${digit}`);
+      button.setAttribute("aria-label", t("digits.button", { digit }));
       button.addEventListener("click", async () => {
         if (!this.probe) return;
         try {

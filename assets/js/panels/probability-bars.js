@@ -1,5 +1,7 @@
 // Ten probability bars (built once, updated in place) and the #prediction
 // element whose data-prediction / data-snapshot attributes are stable hooks.
+
+import { formatPercent, t } from "../i18n/i18n.js";
 import { argmax } from "../model/mlp.js";
 
 export class ProbabilityBars {
@@ -40,10 +42,6 @@ export class ProbabilityBars {
     this.prediction.dataset.snapshot = state.snapshot ? state.snapshot.entry.id : "";
     this.digit.textContent = top >= 0 ? String(top) : "";
     this.text.textContent =
-      top >= 0
-        ? `${(probabilities[top] * 100).toFixed(1)} % sure`
-        : state.snapshot
-          ? "Draw a digit to see a guess"
-          : "Loading the network…";
+      top >= 0 ? t("guess.sure", { percent: formatPercent(probabilities[top]) }) : state.snapshot ? t("guess.draw") : t("guess.loading");
   }
 }

@@ -1,6 +1,8 @@
 // The training timeline: #timeline range (native keyboard: arrows, Home, End),
 // play/pause, the label of the requested snapshot, the test accuracy of the
 // one shown, and a sparkline of accuracy over the whole run behind the track.
+
+import { t } from "../i18n/i18n.js";
 import { formatAccuracy, formatImagesSeen } from "./timeline-format.js";
 
 const PLAY_STEP_MS = 650;
@@ -26,14 +28,14 @@ export class TimelineBar {
       else this.jump(next);
     }, PLAY_STEP_MS);
     this.play.setAttribute("aria-pressed", "true");
-    this.play.setAttribute("aria-label", "Pause the training timeline");
+    this.play.setAttribute("aria-label", t("timeline.pause"));
   }
 
   stop() {
     clearInterval(this.timer);
     this.timer = null;
     this.play.setAttribute("aria-pressed", "false");
-    this.play.setAttribute("aria-label", "Play the training timeline");
+    this.play.setAttribute("aria-label", t("timeline.play"));
   }
 
   jump(index) {

@@ -9,10 +9,11 @@ import { argmax } from "../model/mlp.js";
 import { gridShape, layout } from "../model/neuron-layout.js";
 import { cssGradient } from "../model/palette.js";
 import { ConnectionLines } from "./connection-lines.js";
+import { applyEmphasis } from "./emphasis.js";
 import { FeatureMaps } from "./feature-maps.js";
 import { NeuronMesh } from "./neuron-mesh.js";
 
-const RELEVANT = ["snapshot", "result", "settings", "focus"]; // what changes the picture
+const RELEVANT = ["snapshot", "result", "settings", "focus", "emphasis"]; // what changes the picture
 
 export class NetworkView {
   constructor(scene, legend, { onSelect }) {
@@ -119,6 +120,7 @@ export class NetworkView {
     this.neurons.mark(focused ? this.overallIndex(focused) : -1);
     const { topK, threshold } = state.settings;
     this.lines.update(denseNetwork, denseResult ? denseResult.activations : null, { topK, threshold, focus });
+    applyEmphasis(this.neurons, this.lines, this.layout, state.emphasis, this.scene.canvas); // the tour's dimming
     const top = state.result ? argmax(state.result.activations.at(-1)) : -1;
     this.outputLabels.forEach((label, d) => {
       label.classList.toggle("top", d === top);

@@ -153,20 +153,43 @@ export class Stage {
 
   /** Glide back to the home view. */
   resetView() {
-    this.reset = { start: null, fromPosition: this.camera.position.clone(), fromTarget: this.controls.target.clone() };
+    this.glide(this.home.position, this.home.target, RESET_MS, true);
+  }
+
+  /**
+   * Fly the camera to look from `position` at `target` (xyz arrays) in `ms` (the guided tour);
+   * with prefers-reduced-motion it jumps there at once.
+   */
+  flyTo(position, target, ms = 800) {
+    this.userMoved = true;
+    this.glide(new THREE.Vector3().fromArray(position), new THREE.Vector3().fromArray(target), ms, false);
+  }
+
+  glide(toPosition, toTarget, ms, home) {
+    const still = globalThis.matchMedia?.("(prefers-reduced-motion: reduce)").matches;
+    this.reset = {
+      start: null,
+      ms: still ? 0 : ms,
+      home,
+      toPosition,
+      toTarget,
+      fromPosition: this.camera.position.clone(),
+      fromTarget: this.controls.target.clone(),
+    };
     this.requestRender();
   }
 
   stepReset(time) {
     if (!this.reset) return false;
-    this.reset.start ??= time;
-    const t = Math.min(1, (time - this.reset.start) / RESET_MS);
+    const { reset } = this;
+    reset.start ??= time;
+    const t = reset.ms > 0 ? Math.min(1, (time - reset.start) / reset.ms) : 1;
     const ease = t < 0.5 ? 4 * t * t * t : 1 - (-2 * t + 2) ** 3 / 2;
-    this.camera.position.lerpVectors(this.reset.fromPosition, this.home.position, ease);
-    this.controls.target.lerpVectors(this.reset.fromTarget, this.home.target, ease);
+    this.camera.position.lerpVectors(reset.fromPosition, reset.toPosition, ease);
+    this.controls.target.lerpVectors(reset.fromTarget, reset.toTarget, ease);
     if (t === 1) {
       this.reset = null;
-      this.userMoved = false;
+      if (reset.home) this.userMoved = false;
     }
     return true;
   }

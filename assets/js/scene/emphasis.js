@@ -1,0 +1,38 @@
+// Dimming every layer but the ones a step of the guided tour is about: their neurons'
+// colours and the lines that feed them fade, so the emphasised part stands out. Applied
+// after the neurons and lines were recoloured for the frame (both rewrite every colour,
+// so dimming never accumulates). `canvas.dataset.emphasis` names the layers shown at full
+// strength ("" = all), for tests and assistive technology.
+
+const DIM_COLOUR = 0.16; // what is left of a dimmed neuron's colour
+const DIM_ALPHA = 0.12; // … and of a dimmed line's opacity
+
+/**
+ * @param {{colors: Float32Array, mesh: object}} neurons NeuronMesh after update()
+ * @param {{colors: Uint8Array, selector: {layerEnd: Int32Array|number[]}, count: number}} lines ConnectionLines after update()
+ * @param {{layers: {offset: number, size: number}[]}} layout the network layout
+ * @param {number[]|null} emphasis the layers kept at full strength, or null for all
+ * @param {HTMLCanvasElement} canvas the 3D canvas
+ */
+export function applyEmphasis(neurons, lines, layout, emphasis, canvas) {
+  canvas.dataset.emphasis = emphasis ? emphasis.join(",") : "";
+  if (!emphasis) return;
+  const keep = new Set(emphasis);
+  layout.layers.forEach((layer, l) => {
+    if (keep.has(l)) return;
+    for (let i = layer.offset * 3; i < (layer.offset + layer.size) * 3; i++) neurons.colors[i] *= DIM_COLOUR;
+  });
+  neurons.mesh.instanceColor.needsUpdate = true;
+  // Slots layerEnd[l - 1] … layerEnd[l] hold the lines from layer l into layer l + 1: kept when they feed an emphasised layer.
+  const bytes = lines.colors;
+  let start = 0;
+  lines.selector.layerEnd.forEach((end, l) => {
+    if (!keep.has(l + 1)) {
+      for (let slot = start; slot < Math.min(end, lines.count); slot++) {
+        bytes[slot * 8 + 3] = Math.round(bytes[slot * 8 + 3] * DIM_ALPHA);
+        bytes[slot * 8 + 7] = Math.round(bytes[slot * 8 + 7] * DIM_ALPHA);
+      }
+    }
+    start = end;
+  });
+}
