@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Publishes the static site of a git commit to releases/current, keeps every
-# release as a backup and rolls back in one command. Run ./deploy.sh --help.
+# Publishes the static site of a git commit as releases/backups/<timestamp>/,
+# points releases/current and the entry page releases/index.html at it, keeps
+# every release as a backup and rolls back in one command. Run ./deploy.sh --help.
 set -euo pipefail
 export LC_ALL=C # byte-order sorting of release names, stable tool messages
 
@@ -12,27 +13,33 @@ readonly USAGE='Usage:
   ./deploy.sh --help
 
 Publishing exports the commit (git archive, never the working tree), keeps only
-what the page needs at run time (index.html, assets/, exports/, favicon.ico,
-favicon.svg, LICENSE), validates it (importmap modules, the files index.html
-loads, exports/mlp_weights.json and the size and sha256 of every file it lists),
+what the page needs at run time (index.html, assets/, exports/, favicon.svg,
+LICENSE), validates it (importmap modules, the files index.html loads, and
+every export under exports/, checked under Node by the page modules themselves),
 stores it as releases/backups/<UTC timestamp>/ with a .commit file, then points
-the symlink releases/current at it with one atomic rename. Serve it with
-  python -m http.server --directory releases/current
+the symlink releases/current and the entry page releases/index.html at it, each
+with one atomic rename. Serve it with
+  python -m http.server --directory releases
+Visitors open / and are forwarded to /backups/<timestamp>/, so an open page
+keeps reading its own release while others are published.
 
 Options:
   --rollback [TIMESTAMP]  make releases/backups/TIMESTAMP current
                           (default: the release before the current one)
   --list                  releases, oldest first: timestamp, commit, what was asked for
   --keep N                after publishing or rolling back (or alone), delete all but
-                          the N newest releases; the current release is always kept
-  --wait SECONDS          how long to wait for another running deploy.sh (default 60)
+                          the N newest releases (1 to 10000); the current release is
+                          always kept
+  --wait SECONDS          how long to wait for another running deploy.sh, 0 to 86400
+                          (default 60)
   -h, --help              this text
 
 Exit status: 0 done, 1 failed (nothing changed), 2 bad usage.'
 
 # Everything the page may need at run time; the rest of the tree never ships.
-readonly SITE_ALLOWLIST=(index.html assets exports favicon.ico favicon.svg LICENSE)
+readonly SITE_ALLOWLIST=(index.html assets exports favicon.svg LICENSE)
 readonly RELEASE_NAME_PATTERN='^[0-9]{8}T[0-9]{6}Z$'
+readonly KEEP_MAX=10000 WAIT_MAX=86400
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 readonly REPO
@@ -41,8 +48,14 @@ readonly BACKUPS="$RELEASES/backups"
 readonly CURRENT="$RELEASES/current"
 readonly STAGING="$RELEASES/.deploy_tmp"
 readonly NEXT_LINK="$RELEASES/.current.tmp"
+readonly ENTRY_PAGE="$RELEASES/index.html"
+readonly NEXT_ENTRY_PAGE="$RELEASES/.index.html.tmp"
+readonly ENTRY_SCRIPT="$RELEASES/forward.js"
+readonly NEXT_ENTRY_SCRIPT="$RELEASES/.forward.js.tmp"
 readonly LOCK_FILE="$RELEASES/.deploy.lock"
 readonly VALIDATOR="$REPO/scripts/validate_site.py"
+readonly EXPORT_CHECKER="$REPO/scripts/check-exports.mjs"
+readonly FORWARDER="$REPO/scripts/forward-to-release.js"
 
 # Paths a failed run must delete so that it leaves nothing half-done.
 undo_paths=()
@@ -63,8 +76,11 @@ say() {
 }
 
 clean_up() {
-    local path
+    local path live
+    live=$(current_release)
     for path in "${undo_paths[@]}"; do
+        # Once releases/current points at a new release it is published: never undo that.
+        if [[ -n $live && $path == "$BACKUPS/$live" ]]; then continue; fi
         rm -rf -- "$path"
     done
 }
@@ -73,12 +89,24 @@ require_tool() {
     command -v "$1" >/dev/null 2>&1 || die "$1 is not installed: it is needed $2"
 }
 
-require_non_negative_integer() {
-    [[ $2 =~ ^[0-9]+$ ]] || usage_error "$1 needs a whole number, got '$2'"
+require_tool_file() {
+    [[ -f $1 ]] || die "$1 is missing: deploy.sh needs it $2"
+}
+
+# Prints the value of option $1 if $2 is a whole number from $3 to $4 (decimal digits
+# only). The text is checked before any arithmetic, so no value can wrap around.
+bounded_number() {
+    local option=$1 value=$2 min=$3 max=$4 digits=''
+    if [[ $value =~ ^0*([0-9]+)$ ]]; then digits=${BASH_REMATCH[1]}; fi
+    if [[ -z $digits ]] || ((${#digits} > ${#max})) || ((10#$digits < min || 10#$digits > max)); then
+        usage_error "$option needs a whole number from $min to $max, got '$value'"
+    fi
+    printf '%s\n' "$((10#$digits))"
 }
 
 acquire_lock() {
     if ((lock_held)); then return; fi
+    require_tool_file "$FORWARDER" "as the entry page's script (releases/forward.js)"
     mkdir -p "$BACKUPS" || die "cannot create $BACKUPS"
     exec 9>>"$LOCK_FILE" || die "cannot open the lock file $LOCK_FILE"
     if ! flock -n 9; then
@@ -87,8 +115,10 @@ acquire_lock() {
             die "gave up after ${wait_seconds}s: another deploy.sh still holds releases/.deploy.lock (retry, or pass --wait SECONDS)"
     fi
     lock_held=1
-    # Leftovers of a run that was killed (power cut, kill -9) are safe to drop now.
-    rm -rf -- "$STAGING" "$NEXT_LINK" "$RELEASES"/.pruning.*
+    # Leftovers of a run that was killed (power cut, kill -9) are safe to drop now,
+    # and an entry page left behind by a run killed between its two renames is redone.
+    rm -rf -- "$STAGING" "$NEXT_LINK" "$NEXT_ENTRY_PAGE" "$NEXT_ENTRY_SCRIPT" "$RELEASES"/.pruning.*
+    sync_entry_point
 }
 
 release_names() {
@@ -124,12 +154,72 @@ ensure_current_is_switchable() {
     fi
 }
 
-# The atomic step: rename(2) replaces the link, so a server resolving
-# releases/current sees either the old release or the new one, never neither.
+# The page a visitor opens at / when releases/ is served: it forwards to the
+# release's own folder, which never changes while it is kept, so a page that is
+# open keeps reading the release it started with. No inline script (the page's
+# Content-Security-Policy allows none): forward.js keeps ?query and #hash; without
+# scripts the meta refresh (and the link) go to the release without them.
+entry_page() {
+    local url="backups/$1/"
+    cat <<EOF
+<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'self'; base-uri 'none'; form-action 'none'">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>See a neural network learn</title>
+  <noscript><meta http-equiv="refresh" content="0; url=$url"></noscript>
+</head>
+<body>
+  <p>Opening release $1: <a id="release" href="$url">continue</a>.</p>
+  <script src="forward.js"></script>
+</body>
+</html>
+EOF
+}
+
+# Writes the entry page for release $1 (and forward.js when it differs) beside
+# their final names; commit_entry_point renames them into place.
+stage_entry_point() {
+    undo_paths+=("$NEXT_ENTRY_PAGE" "$NEXT_ENTRY_SCRIPT")
+    entry_page "$1" >"$NEXT_ENTRY_PAGE" ||
+        die "cannot write $NEXT_ENTRY_PAGE (disk full or not writable?); releases/current untouched"
+    if ! cmp -s "$FORWARDER" "$ENTRY_SCRIPT"; then
+        cp "$FORWARDER" "$NEXT_ENTRY_SCRIPT" ||
+            die "cannot write $NEXT_ENTRY_SCRIPT (disk full or not writable?); releases/current untouched"
+    fi
+}
+
+commit_entry_point() {
+    local why="visitors of / reach the previous release until a deploy.sh run can write it"
+    if [[ -e $NEXT_ENTRY_SCRIPT ]]; then
+        mv -T "$NEXT_ENTRY_SCRIPT" "$ENTRY_SCRIPT" || die "releases/current -> $(readlink "$CURRENT"), but $ENTRY_SCRIPT could not be replaced: $why"
+    fi
+    mv -T "$NEXT_ENTRY_PAGE" "$ENTRY_PAGE" || die "releases/current -> $(readlink "$CURRENT"), but $ENTRY_PAGE could not be replaced: $why"
+}
+
+# Makes releases/index.html forward to the current release if it does not already.
+sync_entry_point() {
+    local current
+    current=$(current_release)
+    [[ -n $current && -d $BACKUPS/$current ]] || return 0
+    if [[ -f $ENTRY_PAGE && $(<"$ENTRY_PAGE") == "$(entry_page "$current")" ]] && cmp -s "$FORWARDER" "$ENTRY_SCRIPT"; then
+        return 0
+    fi
+    stage_entry_point "$current"
+    commit_entry_point
+}
+
+# The atomic steps: rename(2) replaces the link, then the entry page, so a server
+# sees either the old release or the new one, never neither. Everything that can
+# fail (writing) happens before the first rename.
 switch_current_to() {
     undo_paths+=("$NEXT_LINK")
     ln -s "backups/$1" "$NEXT_LINK"
+    stage_entry_point "$1"
     mv -T "$NEXT_LINK" "$CURRENT"
+    commit_entry_point
 }
 
 # Release names are whole seconds; waiting out the second keeps them unique and
@@ -193,7 +283,10 @@ deploy() {
     require_tool git "to export the commit"
     require_tool tar "to unpack the exported commit"
     require_tool python3 "to validate the site before publishing"
-    [[ -f $VALIDATOR ]] || die "$VALIDATOR is missing: deploy.sh needs it to validate the site before publishing"
+    require_tool node "to check the exports with the page's own modules before publishing (Node 20 or newer)"
+    require_tool_file "$VALIDATOR" "to validate the site before publishing"
+    require_tool_file "$EXPORT_CHECKER" "to check the exports before publishing"
+    require_tool_file "$FORWARDER" "as the entry page's script (releases/forward.js)"
     require_repository
     commit=$(resolve_commit "$asked")
     subject=$(git -C "$REPO" log -1 --format=%s "$commit")
@@ -278,7 +371,7 @@ prune() {
 }
 
 main() {
-    local action=deploy target='' keep=''
+    local action=deploy target='' target_given=0 keep=''
     wait_seconds=60
     while (($#)); do
         case $1 in
@@ -290,26 +383,29 @@ main() {
         --rollback) action=rollback ;;
         --keep | --wait)
             (($# >= 2)) || usage_error "$1 needs a value"
-            require_non_negative_integer "$1" "$2"
-            # 10# reads "08" as eight, not as a bad octal number.
-            if [[ $1 == --keep ]]; then keep=$((10#$2)); else wait_seconds=$((10#$2)); fi
+            if [[ $1 == --keep ]]; then
+                keep=$(bounded_number "$1" "$2" 1 "$KEEP_MAX")
+            else
+                wait_seconds=$(bounded_number "$1" "$2" 0 "$WAIT_MAX")
+            fi
             shift
             ;;
         -*) usage_error "unknown option '$1'" ;;
         *)
-            [[ -z $target ]] || usage_error "one commit-ish or timestamp at a time, got '$target' and '$1'"
-            target=$1
+            ((!target_given)) || usage_error "one commit-ish or timestamp at a time, got '$target' and '$1'"
+            target=$1 target_given=1
             ;;
         esac
         shift
     done
-    if [[ -n $keep ]] && ((keep < 1)); then
-        usage_error "--keep needs at least 1 (the current release is always kept)"
+    [[ $action != list || (target_given -eq 0 && -z $keep) ]] || usage_error "--list takes no other argument"
+    if ((target_given)) && [[ -z $target ]]; then
+        [[ $action != rollback ]] || usage_error "--rollback needs a release timestamp like 20261122T093000Z, got ''"
+        usage_error "the commit-ish is empty: name a commit, branch or tag, or leave it out to publish HEAD"
     fi
     if [[ $action == deploy && -n $keep && -z $target ]]; then
         action=prune
     fi
-    [[ $action != list || (-z $target && -z $keep) ]] || usage_error "--list takes no other argument"
 
     trap clean_up EXIT
     trap 'exit 130' INT

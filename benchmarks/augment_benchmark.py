@@ -7,7 +7,7 @@ Trains the default model with --augment and with --no-augment (or reads two exis
 exports, augmented first) and scores each final snapshot, as the page would run it
 (float16 weights), on the MNIST test set and on "drawn-like" versions of it:
   - page-preprocessed: every test digit put through the page's preprocessing
-    (assets/js/preprocess.js: crop to the ink, fit a 20×20 box, centre of mass at the
+    (assets/js/model/preprocess.js: crop to the ink, fit a 20×20 box, centre of mass at the
     centre) — the exact path a drawing takes;
   - shifted ±3 px: off-centre digits, as when the page shows the raw, uncentred drawing;
   - thicker strokes: one pixel of dilation, like a broad brush;
@@ -49,7 +49,7 @@ def axis_weights(first: int, last: int, scale: float, offset: float) -> np.ndarr
 
 
 def page_preprocess(image: np.ndarray) -> np.ndarray:
-    """assets/js/preprocess.js `preprocess` for one uint8 digit, back to uint8."""
+    """assets/js/model/preprocess.js `preprocess` for one uint8 digit, back to uint8."""
     ink = image / 255.0
     rows, cols = np.nonzero(ink >= INK_THRESHOLD)
     y0, y1, x0, x1 = rows.min(), rows.max(), cols.min(), cols.max()

@@ -3,24 +3,27 @@
     python3 scripts/validate_site.py SITE_FOLDER [--label NAME]
 
 Prints one line per problem (prefixed with NAME) to stderr and exits 1 if
-there is any; exits 0 silently otherwise. Standard library only, so deploy.sh
-needs nothing but python3.
+there is any; exits 0 silently otherwise. Checks the page itself (index.html,
+its import map and the files it loads) and that the release holds no symlinks;
+the exports are checked by scripts/check-exports.mjs, which runs the page's own
+validation modules under Node, so deploy refuses exactly what the page refuses.
+Standard library only, plus `node` for the exports.
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
+import shutil
+import subprocess
 import sys
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-DEFAULT_MANIFEST = "exports/mlp_weights.json"
-MANIFEST_FORMAT = "mnist-mlp-timeline"
+EXPORT_CHECKER = Path(__file__).with_name("check-exports.mjs")
 LOADED_LINK_RELS = {"stylesheet", "modulepreload", "preload", "icon"}
 
 
@@ -95,54 +98,19 @@ def page_problems(site: Path) -> list[str]:
     return problems + [problem for text in refs.importmaps for problem in importmap_problems(site, text)]
 
 
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def listed_file_problems(where: str, entry: object, folder: Path) -> list[str]:
-    """A file the manifest lists must exist with exactly the listed size and sha256."""
-    prefix = f"{DEFAULT_MANIFEST}: {where}"
-    if not isinstance(entry, dict) or not all(key in entry for key in ("file", "bytes", "sha256")):
-        return [f"{prefix} needs file, bytes and sha256"]
-    name = entry["file"]
-    relative = PurePosixPath(str(name))
-    if relative.is_absolute() or ".." in relative.parts:
-        return [f"{prefix} file {name} must stay inside the manifest's folder"]
-    path = folder / relative
-    if not path.is_file():
-        return [f"{prefix} file {name} is missing"]
-    size = path.stat().st_size
-    if size != entry["bytes"]:
-        return [f"{prefix} file {name} has {size} bytes, the manifest says {entry['bytes']}"]
-    if sha256_of(path) != entry["sha256"]:
-        return [f"{prefix} file {name} does not match the manifest's sha256"]
-    return []
-
-
 def export_problems(site: Path) -> list[str]:
-    path = site / DEFAULT_MANIFEST
-    if not path.is_file():
-        return [f"{DEFAULT_MANIFEST} is missing (the page's default export)"]
-    try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError) as error:
-        return [f"{DEFAULT_MANIFEST} is not valid JSON ({error})"]
-    if not isinstance(manifest, dict) or manifest.get("format") != MANIFEST_FORMAT:
-        return [f"{DEFAULT_MANIFEST}: format is not {MANIFEST_FORMAT}"]
-    problems = []
-    timeline = manifest.get("timeline")
-    if not isinstance(timeline, list) or not timeline:
-        problems.append(f"{DEFAULT_MANIFEST}: timeline must be a non-empty list")
-        timeline = []
-    entries = [(f"timeline[{i}]", entry) for i, entry in enumerate(timeline)]
-    entries += [(key, manifest.get(key)) for key in ("probe", "gallery")]
-    return problems + [
-        problem for where, entry in entries for problem in listed_file_problems(where, entry, path.parent)
-    ]
+    """Every export under exports/, checked by the page's own modules (scripts/check-exports.mjs)."""
+    node = shutil.which("node")
+    if node is None:
+        return ["node is not installed: the exports are checked by the page's own modules under Node 20 or newer"]
+    if not EXPORT_CHECKER.is_file():
+        return [f"{EXPORT_CHECKER} is missing: it checks the exports"]
+    result = subprocess.run([node, str(EXPORT_CHECKER), str(site)], capture_output=True, text=True)
+    sys.stdout.write(result.stdout)
+    problems = [line for line in result.stderr.splitlines() if line.strip()]
+    if result.returncode != 0 and not problems:
+        problems = [f"{EXPORT_CHECKER.name} failed with exit status {result.returncode} and no message"]
+    return problems
 
 
 def symlink_problems(site: Path) -> list[str]:

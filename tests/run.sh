@@ -16,10 +16,12 @@ need_debian_package() {
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$package" >/dev/null
 }
 
-python -m pip install --quiet --disable-pip-version-check -e ".[test]"
+python -m pip install --quiet --disable-pip-version-check -e ".[test,tools]"
 need_debian_package chromium /usr/bin/chromium "the browser tests"
 need_debian_package shellcheck shellcheck "the deploy.sh lint test"
 
+npm ci --no-audit --no-fund --loglevel=error
+npm run --silent lint
 ruff check .
 ruff format --check .
 node --test tests/js/

@@ -1,283 +1,140 @@
-// Wires the page: user input → actions → one app state → every view (one way).
-// Each change is applied in the next animation frame: the forward pass, the
-// recolouring and the 3D render of a stroke all land in the same frame.
-import { DrawPad } from "./draw-pad.js";
-import { ErrorBanner } from "./error-banner.js";
-import { loadManifest } from "./export-loader.js";
-import { createInsightViews } from "./insights/insights-panel.js";
-import { NetworkScene } from "./network-scene.js";
-import { NetworkView } from "./network-view.js";
-import { NeuronPanel } from "./neuron-panel.js";
-import { OverviewPanel } from "./overview-panel.js";
-import { normalise, preprocess, rawDownsample } from "./preprocess.js";
-import { InputPreview } from "./preview.js";
-import { ProbabilityBars } from "./probability-bars.js";
-import { ProbeDigits } from "./probe-digits.js";
-import { SettingsPanel } from "./settings-panel.js";
-import { readLink, ShareLink } from "./share-link.js";
-import { displayPath, SnapshotStore } from "./snapshot-store.js";
-import { TimelineBar } from "./timeline-bar.js";
-import { checkUrlStateAgainstManifest } from "./url-state.js";
+// Creates the page's parts, connects them and starts: user input → app actions → one app
+// state → every view's update(state, changed) in the next animation frame (app/app.js).
+import { App } from "./app/app.js";
+import { readLink, ShareLink } from "./app/share-link.js";
+import { checkUrlStateAgainstManifest } from "./app/url-state.js";
+import { loadManifest } from "./data/export-loader.js";
+import { preprocess, rawDownsample } from "./model/preprocess.js";
+import { ErrorBanner } from "./panels/banner.js";
+import { DigitButtons } from "./panels/digit-buttons.js";
+import { DrawPad } from "./panels/draw-pad.js";
+import { ExportSummary } from "./panels/export-summary.js";
+import { InputPreview } from "./panels/input-preview.js";
+import { createInsightViews } from "./panels/insights/insights-panel.js";
+import { NeuronPanel } from "./panels/neuron-panel.js";
+import { OverviewPanel } from "./panels/overview-panel.js";
+import { PadTools } from "./panels/pad-tools.js";
+import { ProbabilityBars } from "./panels/probability-bars.js";
+import { SettingsPanel } from "./panels/settings-panel.js";
+import { TimelineBar } from "./panels/timeline-bar.js";
+import { NetworkView } from "./scene/network-view.js";
+import { NeuronPicker } from "./scene/picking.js";
+import { Stage } from "./scene/stage.js";
 
 const $ = (id) => document.getElementById(id);
 
-const state = {
-  manifest: null,
-  requestedIndex: 0, // where the timeline points
-  snapshot: null, // the snapshot shown (the last good one)
-  snapshotIndex: -1, // its index in manifest.timeline
-  snapshotFailed: false,
-  mlp: null,
-  pixels: null, // the 28×28 input, ink 0..1, or null while the pad is blank
-  source: "pad", // "pad", "digit" (a real test digit loaded by a button or an insight view) or "link" (a shared drawing)
-  input: new Float32Array(784), // pixels normalised as in training (valid when pixels is set)
-  result: null, // the forward pass for pixels, or null
-  selected: null, // { layer, index } clicked in the 3D view
-  hovered: null,
-  settings: { topK: 16, threshold: 0.03, brushSize: 24, inputMode: "processed" },
-};
-
-let store = null;
-let probe = null;
-let exportPath = "";
-let inkDirty = false;
-let timelineEngaged = false; // neighbours are prefetched only once the timeline is in use
-const changed = new Set();
-
-const banner = new ErrorBanner($("error"), $("error-text"), $("error-dismiss"));
+const banner = new ErrorBanner($("error"), $("error-text"), $("error-dismiss"), $("error-retry"));
 const notice = new ErrorBanner($("notice"), $("notice-text"), $("notice-dismiss")); // calm: nothing is broken
-const scene = new NetworkScene($("network"), $("network-labels"));
-const network = new NetworkView(scene, { bar: document.querySelector(".legend-bar"), text: $("legend-text") }, { onSelect: (layer, index) => actions.selectNeuron(layer, index) });
-const pad = new DrawPad($("draw-pad"), { onChange: () => markInk() });
-const settingsPanel = new SettingsPanel(document, { onChange: (values) => changeSettings(values) });
-const timeline = new TimelineBar(
-  { container: $("timeline-bar"), range: $("timeline"), play: $("play"), label: $("timeline-label"), status: $("timeline-status"), accuracy: $("timeline-accuracy"), sparkline: $("timeline-sparkline") },
-  { onScrub: (index) => actions.setSnapshot(index), onEngage: () => engageTimeline() },
-);
+const stage = new Stage($("network"), $("network-labels"));
+const settingsPanel = new SettingsPanel(document, { onChange: (values) => app.changeSettings(values) });
+const readInk = (mode, shape) => (mode === "raw" ? rawDownsample : preprocess)(pad.ink, pad.width, pad.height, shape);
+const app = new App(settingsPanel.read(), {
+  requestFrame: () => stage.requestRender(),
+  reportError: (message, retry) => banner.show(message, retry),
+  readInk,
+});
+// The pad reports ink at once (a blank pad), so it comes after the app.
+const pad = new DrawPad($("draw-pad"), { onChange: () => app.inkChanged() });
 
-// Every view gets update(state, changed) after each change; `changed` names the state keys that moved.
-const views = [
+const network = new NetworkView(
+  stage,
+  { bar: document.querySelector(".legend-bar"), text: $("legend-text") },
+  {
+    onSelect: (layer, index) => app.selectNeuron({ layer, index }),
+  },
+);
+const picker = new NeuronPicker($("network"), network, {
+  onHover: (neuron) => app.hoverNeuron(neuron),
+  onSelect: (neuron) => app.selectNeuron(neuron),
+  requestFrame: () => stage.requestRender(),
+  hasSelection: () => app.state.selected !== null,
+});
+const share = new ShareLink({ button: $("copy-link"), field: $("share-url"), status: $("share-status") }, () => ({
+  export: app.state.exportPath,
+  snapshot: app.state.snapshot?.entry.id,
+  drawing: app.state.pixels,
+  camera: stage.userMoved ? { position: stage.camera.position.toArray(), target: stage.controls.target.toArray() } : null,
+  selected: app.state.selected,
+}));
+
+app.addViews(
+  pad,
+  new PadTools({ clear: $("clear"), eraser: $("eraser"), hint: $("pad-hint") }, pad),
+  new DigitButtons(document.querySelector(".digit-buttons"), {
+    onDigit: (pixels) => app.loadDigit(pixels),
+    onError: (message) => banner.show(message),
+  }),
   network,
   new ProbabilityBars($("probability-bars"), $("prediction")),
   new InputPreview($("preview"), $("preview-note")),
-  timeline,
+  new TimelineBar(
+    {
+      container: $("timeline-bar"),
+      range: $("timeline"),
+      play: $("play"),
+      label: $("timeline-label"),
+      status: $("timeline-status"),
+      accuracy: $("timeline-accuracy"),
+      sparkline: $("timeline-sparkline"),
+    },
+    { onScrub: (index) => app.setSnapshot(index), onEngage: () => app.engageTimeline() },
+  ),
   new NeuronPanel($("neuron-panel")),
   new OverviewPanel($("overview")),
   settingsPanel,
-];
+  new ExportSummary({ name: $("export-name"), parameterCount: $("parameter-count") }),
+  // The latent map, training curves, confusion (in #insights), saliency over the preview and
+  // the selected first-layer neuron's weights (in the neuron details).
+  ...createInsightViews($("insights"), app, {
+    preview: $("preview"),
+    toggleContainer: document.querySelector(".sees-image"),
+    neuronContainer: $("neuron-weights"),
+  }),
+  share,
+);
 
-const share = new ShareLink({ button: $("copy-link"), field: $("share-url"), status: $("share-status") }, () => ({
-  export: exportPath,
-  snapshot: state.snapshot?.entry.id,
-  drawing: state.pixels,
-  camera: scene.userMoved ? { position: scene.camera.position.toArray(), target: scene.controls.target.toArray() } : null,
-  selected: state.selected,
-}));
-scene.controls.addEventListener("change", () => share.schedule());
-
-function markInk() {
-  inkDirty = true;
-  scene.requestRender();
-}
-
-function update(...keys) {
-  for (const key of keys) changed.add(key);
-  scene.requestRender();
-}
-
-function recompute() {
-  state.result = state.pixels && state.mlp ? state.mlp.forward(normalise(state.pixels, state.manifest.model.input, state.input)) : null;
-  changed.add("result");
-}
-
-/** Runs at the start of every animation frame, before the 3D render. */
-function flush() {
+stage.controls.addEventListener("change", () => share.schedule());
+// A link pasted into this very tab only changes the hash: open it as a fresh page.
+// (replaceState, used for the link's own writes, fires no hashchange.)
+addEventListener("hashchange", () => location.reload());
+$("reset-view").addEventListener("click", () => stage.resetView());
+stage.onBeforeRender = () => {
   pad.render();
-  if (inkDirty) {
-    inkDirty = false;
-    const pick = state.settings.inputMode === "raw" ? rawDownsample : preprocess;
-    state.pixels = pick(pad.ink, pad.width, pad.height);
-    state.source = "pad";
-    changed.add("pixels");
-    recompute();
-  }
-  if (pointer.pending) pickHover();
-  if (changed.size === 0) return;
-  $("pad-hint").hidden = state.pixels !== null;
-  const keys = new Set(changed);
-  changed.clear();
-  for (const view of views) view.update(state, keys);
-  if (keys.has("snapshot") || keys.has("pixels") || keys.has("focus")) share.schedule();
-}
-
-function applySnapshot(snapshot) {
-  state.snapshot = snapshot;
-  state.snapshotIndex = snapshot.index;
-  state.mlp = snapshot.mlp;
-  state.snapshotFailed = false;
-  recompute();
-  update("snapshot");
-  if (timelineEngaged) store.prefetch(snapshot.index);
-}
-
-/** Until someone reaches for the timeline, only the snapshot shown is downloaded. */
-function engageTimeline() {
-  timelineEngaged = true;
-  if (state.snapshot) store.prefetch(state.snapshot.index);
-}
-
-const actions = {
-  /** Show a 28×28 digit (ink 0..1) exactly as given: a real test digit, or a shared drawing. */
-  loadDigit(pixels, source = "digit") {
-    pad.showDigit(pixels);
-    inkDirty = false;
-    state.pixels = Float32Array.from(pixels);
-    state.source = source;
-    recompute();
-    update("pixels");
-  },
-
-  /** Move the timeline to snapshot `index`; the newest snapshot that arrives is shown. */
-  setSnapshot(index) {
-    if (!store) return;
-    state.requestedIndex = index;
-    update("requested");
-    const cached = store.cached(index);
-    if (cached) {
-      store.show(index); // keeps the stale-answer bookkeeping in step
-      applySnapshot(cached);
-      return;
-    }
-    store.show(index).then(
-      (snapshot) => snapshot && applySnapshot(snapshot),
-      (error) => {
-        state.snapshotFailed = true;
-        banner.show(error.message);
-        update("snapshot");
-      },
-    );
-  },
-
-  /** Select a neuron ({ layer, index }) for the detail panel, or null to clear. */
-  selectNeuron(layer, index) {
-    state.selected = layer === null || layer === undefined ? null : { layer, index };
-    update("focus");
-  },
+  picker.flush();
+  app.flush();
 };
-
-// The insight views: latent map, training curves, confusion (in #insights), saliency over the
-// preview and the selected first-layer neuron's weights (in the neuron details).
-views.push(...createInsightViews($("insights"), actions, {
-  preview: $("preview"),
-  toggleContainer: document.querySelector(".sees-image"),
-  neuronContainer: $("neuron-weights"),
-}));
-
-function changeSettings(values) {
-  const modeChanged = values.inputMode && values.inputMode !== state.settings.inputMode;
-  Object.assign(state.settings, values);
-  pad.setBrushSize(state.settings.brushSize);
-  if (modeChanged && state.source === "pad") inkDirty = true;
-  update("settings");
-}
-
-// Pointer on the 3D view: hover focuses a neuron's connections, a click (not a drag) selects it.
-const pointer = { pending: false, x: 0, y: 0, downX: 0, downY: 0 };
-const canvas = $("network");
-canvas.addEventListener("pointermove", (event) => {
-  if (event.pointerType !== "mouse" || event.buttons) return;
-  Object.assign(pointer, { pending: true, x: event.clientX, y: event.clientY });
-  scene.requestRender();
-});
-canvas.addEventListener("pointerleave", () => {
-  pointer.pending = false;
-  if (state.hovered) {
-    state.hovered = null;
-    update("focus");
-  }
-});
-canvas.addEventListener("pointerdown", (event) => Object.assign(pointer, { downX: event.clientX, downY: event.clientY }));
-canvas.addEventListener("pointerup", (event) => {
-  if (Math.hypot(event.clientX - pointer.downX, event.clientY - pointer.downY) > 6) return; // a drag of the camera
-  const hit = network.pick(event.clientX, event.clientY);
-  actions.selectNeuron(hit?.layer, hit?.index);
-});
-function pickHover() {
-  pointer.pending = false;
-  const hit = network.pick(pointer.x, pointer.y);
-  if (hit?.layer !== state.hovered?.layer || hit?.index !== state.hovered?.index) {
-    state.hovered = hit;
-    changed.add("focus");
-  }
-}
-document.addEventListener("keydown", (event) => {
-  if (event.key === "Escape" && state.selected) actions.selectNeuron(null);
-});
-
-$("reset-view").addEventListener("click", () => scene.resetView());
-$("clear").addEventListener("click", () => pad.clear());
-$("eraser").addEventListener("click", (event) => {
-  const on = event.currentTarget.getAttribute("aria-pressed") !== "true";
-  event.currentTarget.setAttribute("aria-pressed", String(on));
-  pad.setEraser(on);
-});
-for (const radio of document.querySelectorAll('input[name="input-mode"]')) {
-  radio.addEventListener("change", () => changeSettings({ inputMode: radio.value }));
-}
-const digitButtons = document.querySelector(".digit-buttons");
-for (let d = 0; d < 10; d++) {
-  const button = document.createElement("button");
-  button.type = "button";
-  button.id = `digit-${d}`;
-  button.textContent = String(d);
-  button.setAttribute("aria-label", `Load a real test image of a ${d}`);
-  button.addEventListener("click", async () => {
-    if (!probe) return;
-    try {
-      actions.loadDigit((await probe.take(d)).pixels);
-    } catch (error) {
-      banner.show(error.message);
-    }
-  });
-  digitButtons.append(button);
-}
-
-scene.onBeforeRender = flush;
-scene.onAfterRender = () => {
-  if (state.snapshot && document.body.dataset.ready !== "true") document.body.dataset.ready = "true";
+stage.onAfterRender = () => {
+  if (app.state.snapshot && document.body.dataset.ready !== "true") document.body.dataset.ready = "true";
 };
-changeSettings(settingsPanel.read());
+app.mark("settings");
 
 async function start() {
-  let link;
-  try {
-    link = readLink(location);
-    state.manifest = await loadManifest(link.exportUrl);
-  } catch (error) {
-    banner.show(error.message);
+  if (location.protocol === "file:") {
+    // Browsers do not let a page opened from disk fetch its own files.
+    banner.show(
+      "This page must be served, not opened as a file: run `python -m http.server` in its folder, then open http://localhost:8000/",
+    );
     return;
   }
-  exportPath = link.exportPath;
-  const shared = checkUrlStateAgainstManifest(link.state, state.manifest);
+  let link;
+  let manifest;
+  try {
+    link = readLink(location);
+    manifest = await loadManifest(link.exportUrl);
+  } catch (error) {
+    // A refused link cannot get better by retrying; a manifest that did not arrive can.
+    banner.show(error.message, link ? start : null);
+    return;
+  }
+  const shared = checkUrlStateAgainstManifest(link.state, manifest);
   const notices = [...link.notices, ...shared.notices];
   if (notices.length) notice.show(notices.join(" "));
-  $("export-name").textContent = `Export: ${displayPath(link.exportUrl)} · ${state.manifest.timeline.length} snapshots`;
-  store = new SnapshotStore(state.manifest);
-  probe = new ProbeDigits(state.manifest);
-  timeline.setManifest(state.manifest);
-  const wanted = state.manifest.timeline.findIndex((entry) => entry.id === shared.state.snapshot);
-  const first = wanted >= 0 ? wanted : state.manifest.timeline.length - 1;
-  timeline.range.value = String(first);
-  actions.setSnapshot(first);
-  network.build(state.manifest.model.layer_sizes); // while the snapshot downloads
-  restoreSharedView(shared.state);
-}
-
-/** A shared link's drawing, neuron and camera (the snapshot is chosen in start). */
-function restoreSharedView({ drawing, selected, camera }) {
-  if (drawing) actions.loadDigit(drawing, "link");
-  if (selected) actions.selectNeuron(selected.layer, selected.index);
-  if (camera) scene.setView(camera.position, camera.target);
+  const wanted = manifest.timeline.findIndex((entry) => entry.id === shared.state.snapshot);
+  app.openExport(manifest, link.exportPath, wanted >= 0 ? wanted : manifest.timeline.length - 1);
+  const { drawing, selected, camera } = shared.state;
+  if (drawing) app.loadDigit(drawing, "link");
+  if (selected) app.selectNeuron(selected);
+  if (camera) stage.setView(camera.position, camera.target);
 }
 
 start();

@@ -3,16 +3,22 @@ it and to compare what it published against the commits."""
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
+import re
 import subprocess
+import sys
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from deploy_site import Release, git
 
 # What a release may hold at its top level, written independently of deploy.sh's own list.
-SITE_TOP_LEVEL = {"index.html", "assets", "exports", "favicon.ico", "favicon.svg", "LICENSE"}
+SITE_TOP_LEVEL = {"index.html", "assets", "exports", "favicon.svg", "LICENSE"}
+# Everything releases/ holds after a finished run: no staging or temporary file is left.
+RELEASES_AFTER_A_RUN = [".deploy.lock", "backups", "current", "forward.js", "index.html"]
 
 
 def file_hashes(folder: Path) -> dict[str, str]:
@@ -95,9 +101,40 @@ class SiteRepo:
         }
 
     def state(self) -> tuple:
-        """Everything a failed run must leave alone: the current link, the backups and their files."""
+        """Everything a failed run must leave alone: the current link, the entry page, the backups and their files."""
+        tops = sorted(self.releases_dir.iterdir()) if self.releases_dir.exists() else []
         return (
             os.readlink(self.current) if self.current.is_symlink() else None,
             {name: file_hashes(self.backups / name) for name in self.release_names()},
-            sorted(path.name for path in self.releases_dir.iterdir()) if self.releases_dir.exists() else [],
+            [path.name for path in tops],
+            {path.name: path.read_bytes() for path in tops if path.is_file() and not path.is_symlink()},
         )
+
+    def entry_target(self) -> str | None:
+        """The release folder releases/index.html forwards to, as its link says."""
+        match = re.search(r'<a id="release" href="backups/([^/"]+)/">', (self.releases_dir / "index.html").read_text())
+        return match and match.group(1)
+
+
+@contextmanager
+def lock_held(site: SiteRepo):
+    """Holds releases/.deploy.lock the way a running deploy.sh does (flock(2), exclusive)."""
+    site.backups.mkdir(parents=True, exist_ok=True)
+    with (site.releases_dir / ".deploy.lock").open("a") as stream:
+        fcntl.flock(stream, fcntl.LOCK_EX)
+        yield
+
+
+def start_server(site) -> tuple[subprocess.Popen, int]:
+    """`python -m http.server --directory releases` on a free port chosen by the kernel."""
+    server = subprocess.Popen(
+        [sys.executable, "-u", "-m", "http.server", "--bind", "127.0.0.1", "--directory", "releases", "0"],
+        cwd=site.path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    banner = server.stdout.readline()  # "Serving HTTP on 127.0.0.1 port 40123 (http://127.0.0.1:40123/) ..."
+    port = re.search(r"port (\d+)", banner)
+    assert port, f"http.server did not start: {banner!r}"
+    return server, int(port.group(1))

@@ -1,22 +1,27 @@
 """Builds a throwaway git repository holding a small but valid site for the
-deploy.sh tests, so they never depend on the real page or export being written
-meanwhile.
+deploy.sh tests.
 
 History of the default branch `main`: tags `site-a`, `site-b`, `site-c` (= HEAD),
-three releases with different files and contents. Every release ships the same
-snapshot file names, each starting with the release's marker line, and the
+three releases with different files and contents. Each ships an export the page
+accepts: the first snapshots, probe and gallery of this work tree's default
+export (real tensors, real metrics), each file's safetensors `__metadata__`
+carrying the release's marker, so every file differs between releases, and the
 manifest's `created_utc` is that marker: a client can tell which release any
-response came from. Tags `broken-*` are commits on top of `site-c` whose site
-fails one validation check each (see BROKEN_VARIANTS).
+response came from. Every release also ships this work tree's page validation
+modules (assets/js/data and model/), which deploy.sh runs on it. Tags
+`broken-*` are commits on top of `site-c` whose site fails one check each (see
+BROKEN_VARIANTS).
 """
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import os
 import random
 import shutil
+import struct
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,10 +29,18 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 # deploy.sh and the files it runs, as the tests install them into a repository.
-DEPLOY_TOOL_FILES = ("deploy.sh", "scripts/validate_site.py")
-SNAPSHOT_IDS = ("init", "img50", "ep1")
-SNAPSHOT_BYTES = 192 * 1024
+DEPLOY_TOOL_FILES = (
+    "deploy.sh",
+    "scripts/validate_site.py",
+    "scripts/check-exports.mjs",
+    "scripts/forward-to-release.js",
+)
+# The page's validation modules (and what they import), shipped in every test release.
+PAGE_MODULE_FOLDERS = ("assets/js/data", "assets/js/model")
 MANIFEST = "exports/mlp_weights.json"
+# The work tree's default export, whose first snapshots every test release ships.
+TEMPLATE_MANIFEST = REPO / MANIFEST
+SNAPSHOT_COUNT = 3
 GIT_IDENTITY = ["-c", "user.name=Deploy Test", "-c", "user.email=deploy@test.invalid", "-c", "commit.gpgsign=false"]
 
 
@@ -45,10 +58,42 @@ class Release:
 
 
 def install_deploy_tool(repo: Path) -> None:
-    """Copies this work tree's deploy.sh and its validator into repo."""
+    """Copies this work tree's deploy.sh and the scripts it runs into repo."""
     for name in DEPLOY_TOOL_FILES:
         (repo / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(REPO / name, repo / name)
+
+
+def install_page_modules(repo: Path) -> None:
+    """Copies this work tree's page validation modules into repo's assets/js/."""
+    for folder in PAGE_MODULE_FOLDERS:
+        shutil.copytree(REPO / folder, repo / folder, dirs_exist_ok=True)
+
+
+def template_manifest() -> dict:
+    return json.loads(TEMPLATE_MANIFEST.read_text())
+
+
+def template_files() -> dict[str, str]:
+    """{role: file under exports/} of the files a test release's manifest lists."""
+    manifest = template_manifest()
+    files = {f"timeline[{i}]": entry["file"] for i, entry in enumerate(manifest["timeline"][:SNAPSHOT_COUNT])}
+    return files | {key: manifest[key]["file"] for key in ("probe", "gallery")}
+
+
+def read_safetensors(data: bytes) -> tuple[dict, int]:
+    """(header, offset of the tensor data) of a safetensors file."""
+    (length,) = struct.unpack("<Q", data[:8])
+    return json.loads(data[8 : 8 + length]), 8 + length
+
+
+def with_metadata(data: bytes, **extra: str) -> bytes:
+    """The same safetensors file with `extra` added to its __metadata__ (header padded to 8 bytes)."""
+    header, start = read_safetensors(data)
+    header["__metadata__"] = {**header.get("__metadata__", {}), **extra}
+    text = json.dumps(header, separators=(",", ":")).encode()
+    text += b" " * (-len(text) % 8)
+    return struct.pack("<Q", len(text)) + text + data[start:]
 
 
 def git(repo: Path, *args: str) -> str:
@@ -73,44 +118,26 @@ def _index_html(marker: str, with_favicon: bool, imports: dict[str, str]) -> str
     )
 
 
-def _file_entry(exports: Path, name: str, marker: str, rng: random.Random) -> dict:
-    data = f"release {marker} {name}\n".encode() + rng.randbytes(SNAPSHOT_BYTES)
-    _write(exports / name, data)
-    return {"file": name, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+def _file_entry(exports: Path, entry: dict, marker: str) -> dict:
+    """The template's file of `entry`, marked as this release's, written under exports/; its new entry."""
+    data = with_metadata((TEMPLATE_MANIFEST.parent / entry["file"]).read_bytes(), release=marker)
+    _write(exports / entry["file"], data)
+    return entry | {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
 
 
-def _manifest(exports: Path, marker: str, rng: random.Random) -> dict:
-    timeline = []
-    for index, snapshot_id in enumerate(SNAPSHOT_IDS):
-        images_seen = [0, 50, 60000][index]
-        entry = {
-            "index": index,
-            "id": snapshot_id,
-            "label": snapshot_id,
-            "images_seen": images_seen,
-            "step": images_seen // 128,
-            "epoch": images_seen / 60000,
-        }
-        entry |= _file_entry(exports, f"mlp_weights/{index:03d}_{snapshot_id}.safetensors", marker, rng)
-        entry["metrics"] = {"test_loss": 2.3 - index, "test_accuracy": 0.1 + 0.4 * index, "mistakes": []}
-        timeline.append(entry)
-    return {
-        "format": "mnist-mlp-timeline",
-        "format_version": 1,
-        "created_utc": marker,
-        "model": {"architecture": "mlp", "layer_sizes": [784, 128, 64, 10], "tensor_dtype": "F16"},
-        "probe": _file_entry(exports, "mlp_weights/probe.safetensors", marker, rng) | {"count": 1000},
-        "gallery": _file_entry(exports, "mlp_weights/gallery.safetensors", marker, rng) | {"count": 0},
-        "timeline": timeline,
-    }
+def _manifest(exports: Path, marker: str) -> dict:
+    manifest = copy.deepcopy(template_manifest())
+    manifest["created_utc"] = marker
+    manifest["timeline"] = [_file_entry(exports, entry, marker) for entry in manifest["timeline"][:SNAPSHOT_COUNT]]
+    for key in ("probe", "gallery"):
+        manifest[key] = _file_entry(exports, manifest[key], marker)
+    return manifest
 
 
-def write_release(
-    root: Path, release: Release, rng: random.Random, imports: dict[str, str], with_favicon: bool
-) -> None:
+def write_release(root: Path, release: Release, imports: dict[str, str], with_favicon: bool) -> None:
     """Writes the site files of one release into the work tree (decoys are written once, elsewhere)."""
     shutil.rmtree(root / "exports", ignore_errors=True)
-    release.manifest = _manifest(root / "exports", release.marker, rng)
+    release.manifest = _manifest(root / "exports", release.marker)
     _write(root / MANIFEST, json.dumps(release.manifest, indent=1))
     release.index_html = _index_html(release.marker, with_favicon, imports).encode()
     _write(root / "index.html", release.index_html)
@@ -142,7 +169,10 @@ def _write_decoys(root: Path) -> None:
         "data/raw.bin",
         ".venv/bin/activate",
         "exports_backup/x.json",
+        "favicon.ico",
     ):
+        # Not even valid JSON in package.json: it sits above every staged release, and Node must
+        # not let it change how the page's modules are read there (check-exports.mjs).
         _write(root / path, f"decoy {path}\n")
     _write(root / ".gitignore", "node_modules/\n.venv/\ndata/\nreleases/*\n")
     _write(root / "LICENSE", "MIT\n")
@@ -154,22 +184,69 @@ def _commit(root: Path, message: str, tag: str) -> None:
     git(root, "tag", tag)
 
 
+FILES = template_files()
+SNAPSHOT_0, SNAPSHOT_1, SNAPSHOT_2 = (f"exports/{FILES[f'timeline[{i}]']}" for i in range(SNAPSHOT_COUNT))
+GALLERY = f"exports/{FILES['gallery']}"
+
+
 def _corrupt_snapshot_bytes(root: Path) -> None:
-    path = root / "exports/mlp_weights/001_img50.safetensors"
+    path = root / SNAPSHOT_1
     data = bytearray(path.read_bytes())
     data[-1] ^= 0xFF
     path.write_bytes(bytes(data))
 
 
 def _truncate_snapshot(root: Path) -> None:
-    path = root / "exports/mlp_weights/002_ep1.safetensors"
+    path = root / SNAPSHOT_2
     path.write_bytes(path.read_bytes()[:1000])
 
 
-def _edit_manifest(root: Path, edit: Callable[[dict], None]) -> None:
+def _edit_manifest(root: Path, edit: Callable[[dict], None], name: str = MANIFEST) -> None:
     manifest = json.loads((root / MANIFEST).read_text())
     edit(manifest)
-    (root / MANIFEST).write_text(json.dumps(manifest))
+    (root / name).write_text(json.dumps(manifest))
+
+
+def _rewrite_listed_file(root: Path, path: str, change: Callable[[bytearray], None]) -> None:
+    """Changes a listed file's bytes and updates its size and sha256 in the manifest: only its content is wrong."""
+    data = bytearray((root / path).read_bytes())
+    change(data)
+    (root / path).write_bytes(bytes(data))
+
+    def relist(manifest: dict) -> None:
+        for entry in [*manifest["timeline"], manifest["probe"], manifest["gallery"]]:
+            if f"exports/{entry['file']}" == path:
+                entry.update(bytes=len(data), sha256=hashlib.sha256(data).hexdigest())
+
+    _edit_manifest(root, relist)
+
+
+def _nan_weight(data: bytearray) -> None:
+    header, start = read_safetensors(bytes(data))
+    begin = start + header["layers.0.weight"]["data_offsets"][0]
+    data[begin : begin + 2] = struct.pack("<H", 0x7E00)  # float16 NaN
+
+
+def _garbage_header(data: bytearray) -> None:
+    (length,) = struct.unpack("<Q", data[:8])
+    data[8 : 8 + length] = random.Random(5).randbytes(length)
+
+
+def _layer_sizes(sizes: list[int]) -> Callable[[dict], None]:
+    """A manifest edit giving the model these layer sizes, with consistent activations and parameter count."""
+
+    def edit(manifest: dict) -> None:
+        manifest["model"].update(
+            layer_sizes=sizes,
+            activations=["relu"] * (len(sizes) - 2) + ["softmax"],
+            parameter_count=sum(a * b + b for a, b in zip(sizes, sizes[1:])),
+        )
+
+    return edit
+
+
+def _other_manifest_listing_a_wrong_sha256(manifest: dict) -> None:
+    manifest["timeline"][1]["sha256"] = manifest["timeline"][2]["sha256"]
 
 
 def _point_importmap_at_cdn(root: Path) -> None:
@@ -183,43 +260,75 @@ def _add_symlink(root: Path) -> None:
     os.symlink("../../README.md", root / "assets/js/readme.js")
 
 
-# tag suffix -> (how the commit breaks the site, text the error must contain)
-BROKEN_VARIANTS: dict[str, tuple[Callable[[Path], None], str]] = {
-    "sha256": (_corrupt_snapshot_bytes, "001_img50.safetensors does not match the manifest's sha256"),
-    "size": (_truncate_snapshot, "timeline[2] file mlp_weights/002_ep1.safetensors has 1000 bytes, the manifest says"),
+# tag suffix -> (how the commit breaks the site, texts the error lines must contain)
+BROKEN_VARIANTS: dict[str, tuple[Callable[[Path], None], tuple[str, ...]]] = {
+    "sha256": (_corrupt_snapshot_bytes, (f"{SNAPSHOT_1}: sha256 does not match the manifest",)),
+    "size": (_truncate_snapshot, (f"{SNAPSHOT_2}: truncated file: 1000 bytes, the manifest says",)),
     "missing-snapshot": (
-        lambda root: (root / "exports/mlp_weights/000_init.safetensors").unlink(),
-        "timeline[0] file mlp_weights/000_init.safetensors is missing",
+        lambda root: (root / SNAPSHOT_0).unlink(),
+        (f"{SNAPSHOT_0}: missing from the release (timeline[0] of {MANIFEST})",),
     ),
     "missing-gallery": (
-        lambda root: (root / "exports/mlp_weights/gallery.safetensors").unlink(),
-        "gallery file mlp_weights/gallery.safetensors is missing",
+        lambda root: (root / GALLERY).unlink(),
+        (f"{GALLERY}: missing from the release (gallery of {MANIFEST})",),
     ),
-    "no-manifest": (lambda root: (root / MANIFEST).unlink(), "exports/mlp_weights.json is missing"),
+    "no-manifest": (lambda root: (root / MANIFEST).unlink(), (f"{MANIFEST}: missing (the page's default export)",)),
     "bad-json": (
         lambda root: (root / MANIFEST).write_text('{"format": "mnist-mlp-timeline", '),
-        "exports/mlp_weights.json is not valid JSON",
+        (f"{MANIFEST}: not valid JSON",),
     ),
     "wrong-format": (
         lambda root: _edit_manifest(root, lambda m: m.update(format="something-else")),
-        "format is not mnist-mlp-timeline",
+        (f"{MANIFEST}: format", "something-else"),
     ),
     "empty-timeline": (
         lambda root: _edit_manifest(root, lambda m: m.update(timeline=[])),
-        "timeline must be a non-empty list",
+        (f"{MANIFEST}: timeline must be a non-empty list",),
     ),
     "escaping-path": (
         lambda root: _edit_manifest(root, lambda m: m["probe"].update(file="../../deploy.sh")),
-        "probe file ../../deploy.sh must stay inside the manifest's folder",
+        (f"{MANIFEST}: probe.file", "../../deploy.sh"),
     ),
-    "no-index": (lambda root: (root / "index.html").unlink(), "index.html is missing"),
+    # What the page refuses and the old size-and-sha256 check let through (issue 9, item 12).
+    "format-version": (
+        lambda root: _edit_manifest(root, lambda m: m.update(format_version=2)),
+        (f"{MANIFEST}: ", "format_version 2"),
+    ),
+    "layer-mismatch": (
+        lambda root: _edit_manifest(root, _layer_sizes([784, 100, 64, 10])),
+        (f'{SNAPSHOT_0}: shape mismatch: "layers.0.weight"',),
+    ),
+    "nan-weight": (
+        lambda root: _rewrite_listed_file(root, SNAPSHOT_1, _nan_weight),
+        (f'{SNAPSHOT_1}: tensor "layers.0.weight" contains NaN',),
+    ),
+    "garbage-header": (
+        lambda root: _rewrite_listed_file(root, SNAPSHOT_1, _garbage_header),
+        (f"{SNAPSHOT_1}: header is not valid JSON",),
+    ),
+    "absurd-layers": (
+        lambda root: _edit_manifest(root, _layer_sizes([784, 1_000_000_000, 10])),
+        (f"{MANIFEST}: model.layer_sizes",),
+    ),
+    "other-manifest": (
+        lambda root: _edit_manifest(root, _layer_sizes([784, 128, 64, 9]), name="exports/other.json"),
+        ("exports/other.json: model.layer_sizes must end with 10",),
+    ),
+    "other-snapshot": (
+        lambda root: _edit_manifest(root, _other_manifest_listing_a_wrong_sha256, name="exports/other.json"),
+        (f"{SNAPSHOT_1}: sha256 does not match the manifest", "(timeline[1] of exports/other.json)"),
+    ),
+    "no-index": (lambda root: (root / "index.html").unlink(), ("index.html is missing",)),
     "missing-module": (
         lambda root: (root / "assets/vendor/three.module.js").unlink(),
-        "importmap imports 'three' -> ./assets/vendor/three.module.js is missing",
+        ("importmap imports 'three' -> ./assets/vendor/three.module.js is missing",),
     ),
-    "missing-script": (lambda root: (root / "assets/js/main.js").unlink(), "<script src> assets/js/main.js is missing"),
-    "cdn-module": (_point_importmap_at_cdn, "is loaded from the network"),
-    "symlink": (_add_symlink, "assets/js/readme.js is a symlink"),
+    "missing-script": (
+        lambda root: (root / "assets/js/main.js").unlink(),
+        ("<script src> assets/js/main.js is missing",),
+    ),
+    "cdn-module": (_point_importmap_at_cdn, ("is loaded from the network",)),
+    "symlink": (_add_symlink, ("assets/js/readme.js is a symlink",)),
 }
 
 
@@ -228,22 +337,21 @@ def build_template(root: Path) -> dict[str, Release]:
     root.mkdir(parents=True)
     git(root, "init", "-q", "-b", "main")
     install_deploy_tool(root)
+    install_page_modules(root)
     _write_decoys(root)
     rng = random.Random(20261122)
     base_imports = {"three": "./assets/vendor/three.module.js", "app/": "./assets/js/"}
     releases = {tag: Release(tag, f"2026-11-22T09:00:0{n}Z") for n, tag in enumerate(("site-a", "site-b", "site-c"), 1)}
 
-    write_release(root, releases["site-a"], rng, base_imports, with_favicon=True)
+    write_release(root, releases["site-a"], base_imports, with_favicon=True)
     _commit(root, "site a: first page", "site-a")
 
-    write_release(
-        root, releases["site-b"], rng, base_imports | {"timeline": "./assets/js/timeline.js"}, with_favicon=True
-    )
+    write_release(root, releases["site-b"], base_imports | {"timeline": "./assets/js/timeline.js"}, with_favicon=True)
     _write(root / "assets/js/timeline.js", "export const steps = 3;\n")
     (root / "LICENSE").unlink()
     _commit(root, "site b: timeline module, no licence", "site-b")
 
-    write_release(root, releases["site-c"], rng, base_imports, with_favicon=False)
+    write_release(root, releases["site-c"], base_imports, with_favicon=False)
     (root / "assets/js/timeline.js").unlink()
     _write(root / "assets/img/logo.png", rng.randbytes(3000))
     _commit(root, "site c: logo, no favicon", "site-c")

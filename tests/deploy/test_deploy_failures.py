@@ -6,7 +6,8 @@ import os
 import subprocess
 
 import pytest
-from deploy_site import BROKEN_VARIANTS, install_deploy_tool
+from deploy_repo import RELEASES_AFTER_A_RUN
+from deploy_site import BROKEN_VARIANTS, DEPLOY_TOOL_FILES, install_deploy_tool
 
 
 @pytest.fixture
@@ -28,7 +29,9 @@ def test_broken_site_fails_validation_and_leaves_current_untouched(published, va
 
     result = published.deploy(f"broken-{variant}")
 
-    assert_failed_cleanly(published, result, BROKEN_VARIANTS[variant][1], before)
+    for message in BROKEN_VARIANTS[variant][1]:
+        assert_failed_cleanly(published, result, message, before)
+    assert all(line.startswith(f"deploy.sh: broken-{variant}") for line in result.stderr.splitlines()), "a line each"
     assert (
         f"broken-{variant} ({published.rev(f'broken-{variant}')[:12]}) failed validation; releases/current untouched"
         in result.stderr
@@ -54,20 +57,24 @@ def test_not_a_git_repository(tmp_path):
     assert sorted(os.listdir(plain)) == ["deploy.sh", "scripts"], "nothing created"
 
 
-def test_missing_git(published, tmp_path):
-    # A PATH holding every tool of this machine except git.
-    bin_dir = tmp_path / "bin-without-git"
+def path_without(tmp_path, left_out) -> str:
+    """A PATH holding every tool of this machine except those whose name left_out(name) is true for."""
+    bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     for folder in os.environ["PATH"].split(os.pathsep):
         if not os.path.isdir(folder):
             continue
         for name in os.listdir(folder):
             target = os.path.join(folder, name)
-            if not name.startswith("git") and not (bin_dir / name).exists() and os.access(target, os.X_OK):
+            if not left_out(name) and not (bin_dir / name).exists() and os.access(target, os.X_OK):
                 (bin_dir / name).symlink_to(target)
+    return str(bin_dir)
+
+
+def test_missing_git(published, tmp_path):
     before = published.state()
 
-    result = published.deploy(env={**os.environ, "PATH": str(bin_dir)})
+    result = published.deploy(env={**os.environ, "PATH": path_without(tmp_path, lambda name: name.startswith("git"))})
 
     assert_failed_cleanly(published, result, "git is not installed", before)
 
@@ -107,14 +114,35 @@ def test_leftovers_of_a_killed_run_are_cleared_by_the_next_one(published):
 
     published.deploy_ok("site-b")
 
-    assert sorted(os.listdir(published.releases_dir)) == [".deploy.lock", "backups", "current"]
+    assert sorted(os.listdir(published.releases_dir)) == RELEASES_AFTER_A_RUN
     assert published.published_site(published.current) == published.commit_site("site-b")
 
 
-def test_missing_validator(published):
-    (published.path / "scripts/validate_site.py").unlink()
+@pytest.mark.parametrize("tool", DEPLOY_TOOL_FILES[1:])
+def test_missing_tool_file(published, tool):
+    (published.path / tool).unlink()
     before = published.state()
 
     result = published.deploy("site-b")
 
-    assert_failed_cleanly(published, result, "scripts/validate_site.py is missing", before)
+    assert_failed_cleanly(published, result, f"{tool} is missing: deploy.sh needs it", before)
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_missing_forward_script_stops_rollback_and_prune_too(published):
+    published.deploy_ok("site-b")
+    (published.path / "scripts/forward-to-release.js").unlink()
+    before = published.state()
+
+    for args in (["--rollback"], ["--keep", "1"]):
+        result = published.deploy(*args)
+        assert_failed_cleanly(published, result, "scripts/forward-to-release.js is missing: deploy.sh needs it", before)
+
+
+def test_missing_node(published, tmp_path):
+    before = published.state()
+
+    result = published.deploy("site-b", env={**os.environ, "PATH": path_without(tmp_path, lambda name: name == "node")})
+
+    assert_failed_cleanly(published, result, "node is not installed: it is needed to check the exports", before)
+    assert len(result.stderr.splitlines()) == 1

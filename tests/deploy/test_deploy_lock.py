@@ -2,18 +2,9 @@
 
 from __future__ import annotations
 
-import fcntl
 import time
-from contextlib import contextmanager
 
-
-@contextmanager
-def lock_held(site):
-    """Holds releases/.deploy.lock the way a running deploy.sh does (flock(2), exclusive)."""
-    site.backups.mkdir(parents=True, exist_ok=True)
-    with (site.releases_dir / ".deploy.lock").open("a") as stream:
-        fcntl.flock(stream, fcntl.LOCK_EX)
-        yield
+from deploy_repo import RELEASES_AFTER_A_RUN, lock_held
 
 
 def wait_for_text(path, text, timeout=20):
@@ -34,7 +25,7 @@ def test_two_deploys_started_together_both_finish_one_after_the_other(site, tmp_
     assert site.current_release() == second, "the deploy that ran last is current"
     for name in (first, second):
         assert site.published_site(site.backups / name) == site.commit_site(site.commit_info(name)["requested"])
-    assert sorted(p.name for p in site.releases_dir.iterdir()) == [".deploy.lock", "backups", "current"]
+    assert sorted(p.name for p in site.releases_dir.iterdir()) == RELEASES_AFTER_A_RUN
 
 
 def test_deploys_wait_for_the_lock_then_run_in_turn(site, tmp_path):

@@ -6,6 +6,8 @@ import os
 import re
 from datetime import datetime, timedelta, timezone
 
+from deploy_repo import RELEASES_AFTER_A_RUN
+
 
 def test_deploy_defaults_to_head_and_publishes_only_the_site(site):
     # A dirty working tree must not leak into the release: git archive, not the files on disk.
@@ -22,7 +24,7 @@ def test_deploy_defaults_to_head_and_publishes_only_the_site(site):
     tops = {path.split("/")[0] for path in published}
     assert tops == {"index.html", "assets", "exports"}, "site-c has neither LICENSE nor favicon"
     assert f"releases/backups/{release}" in result.stdout
-    assert sorted(os.listdir(site.releases_dir)) == [".deploy.lock", "backups", "current"], "staging must be gone"
+    assert sorted(os.listdir(site.releases_dir)) == RELEASES_AFTER_A_RUN, "staging must be gone"
 
 
 def test_decoys_in_the_commit_never_ship(site):
@@ -47,6 +49,7 @@ def test_decoys_in_the_commit_never_ship(site):
         "scripts",
         ".gitignore",
         "exports_backup",
+        "favicon.ico",
     ):
         assert decoy not in names, f"{decoy} was published"
     assert {"LICENSE", "favicon.svg"} <= names, "the optional site files of site-a ship"
@@ -94,18 +97,19 @@ def test_list_before_any_deploy(site):
 
 def test_help_and_usage_errors(site):
     help_text = site.deploy_ok("--help").stdout
-    for option in ("--rollback", "--list", "--keep", "--wait", "python -m http.server --directory releases/current"):
+    for option in ("--rollback", "--list", "--keep", "--wait", "python -m http.server --directory releases\n"):
         assert option in help_text
 
     for args, message in (
         (["--bogus"], "unknown option '--bogus'"),
         (["site-a", "site-b"], "one commit-ish or timestamp at a time"),
         (["--keep"], "--keep needs a value"),
-        (["--keep", "two"], "--keep needs a whole number, got 'two'"),
-        (["--keep", "0"], "--keep needs at least 1"),
-        (["--wait", "-1"], "--wait needs a whole number"),
+        (["--keep", "two"], "--keep needs a whole number from 1 to 10000, got 'two'"),
+        (["--keep", "0"], "--keep needs a whole number from 1 to 10000, got '0'"),
+        (["--wait", "-1"], "--wait needs a whole number from 0 to 86400, got '-1'"),
         (["--rollback", "yesterday"], "--rollback needs a release timestamp"),
         (["--list", "site-a"], "--list takes no other argument"),
+        (["--list", ""], "--list takes no other argument"),
     ):
         result = site.deploy(*args)
         assert result.returncode == 2, args

@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 from deploy_repo import SiteRepo
-from deploy_site import REPO, install_deploy_tool
+from deploy_site import REPO, install_deploy_tool, install_page_modules
 
 
 def test_real_head_deploys_and_its_export_checks_out(tmp_path):
@@ -22,8 +22,10 @@ def test_real_head_deploys_and_its_export_checks_out(tmp_path):
         pytest.skip("the repository's HEAD has no exports/mlp_weights.json yet: nothing real to deploy")
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "-q", "--no-checkout", str(REPO), str(clone)], check=True)
-    # The deploy.sh under test, even if HEAD holds an older one or none.
+    # The deploy.sh under test, even if HEAD holds an older one or none, and the work tree's page
+    # modules, which check a commit that ships none of its own (as in a real clone's work tree).
     install_deploy_tool(clone)
+    install_page_modules(clone)
     site = SiteRepo(clone, releases={})
 
     site.deploy_ok()

@@ -1,8 +1,9 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
-import { paintSegment } from "../../assets/js/brush.js";
+import { test } from "node:test";
+import { paintSegment } from "../../assets/js/model/brush.js";
 
-const W = 100, H = 60;
+const W = 100,
+  H = 60;
 
 test("a fast stroke leaves a continuous line with no gaps", () => {
   const ink = new Float32Array(W * H);

@@ -1,8 +1,8 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
-import { ConnectionSelector, kthLargest, segmentBases } from "../../assets/js/contributions.js";
-import { MLP } from "../../assets/js/mlp.js";
-import { parseSafetensors } from "../../assets/js/safetensors.js";
+import { test } from "node:test";
+import { parseSafetensors } from "../../assets/js/data/safetensors.js";
+import { ConnectionSelector, kthLargest, segmentBases } from "../../assets/js/model/contributions.js";
+import { MLP } from "../../assets/js/model/mlp.js";
 import { LAYER_SIZES, random, randomNetwork, writeSafetensors } from "./helpers.mjs";
 
 const mlp = new MLP(parseSafetensors(writeSafetensors(randomNetwork(LAYER_SIZES, 9))).tensors);
@@ -27,14 +27,20 @@ test("all connections: every segment in id order (stable slots), scaled per laye
   const selector = new ConnectionSelector(LAYER_SIZES);
   const count = selector.select(mlp, activations);
   assert.equal(count, selector.total);
-  assert.deepEqual(Array.from(selector.ids.subarray(0, count)), Array.from({ length: count }, (_, i) => i));
+  assert.deepEqual(
+    Array.from(selector.ids.subarray(0, count)),
+    Array.from({ length: count }, (_, i) => i),
+  );
   assert.deepEqual(Array.from(selector.layerEnd), [selector.bases[1], selector.bases[2], selector.total]);
   const deadSources = [1, 2].reduce((sum, l) => sum + mlp.layers[l].outSize * activations[l].filter((a) => a === 0).length, 0);
   assert.ok(deadSources > 0, "ReLU silenced some neurons");
   assert.equal(selector.values.subarray(0, count).filter((v) => v === 0).length, deadSources, "their connections stay, at 0");
   const values = selector.values.subarray(0, count);
   assert.ok(values.every((v) => Math.abs(v) <= 1));
-  assert.ok(values.some((v) => v === 1 || v === -1), "the layer's strongest reaches ±1");
+  assert.ok(
+    values.some((v) => v === 1 || v === -1),
+    "the layer's strongest reaches ±1",
+  );
   // Spot check one segment: weight layer 1, target 3, source 5.
   const id = selector.bases[1] + 3 * 16 + 5;
   const position = Array.from(selector.ids.subarray(0, count)).indexOf(id);
@@ -58,9 +64,15 @@ test("top-k keeps exactly the k strongest contributions per neuron", () => {
   for (const [key, kept] of perTarget) {
     const [l, j] = key.split(":").map(Number);
     const { weight, inSize } = mlp.layers[l];
-    const all = Array.from({ length: inSize }, (_, k) => Math.abs(weight[j * inSize + k] * activations[l][k]) / selector.layerMax[l]).sort((a, b) => b - a);
+    const all = Array.from({ length: inSize }, (_, k) => Math.abs(weight[j * inSize + k] * activations[l][k]) / selector.layerMax[l]).sort(
+      (a, b) => b - a,
+    );
     assert.ok(kept.length <= 3);
-    assert.deepEqual(kept.sort((a, b) => b - a).map((v) => v.toFixed(5)), all.slice(0, kept.length).map((v) => v.toFixed(5)), key);
+    assert.deepEqual(
+      kept.sort((a, b) => b - a).map((v) => v.toFixed(5)),
+      all.slice(0, kept.length).map((v) => v.toFixed(5)),
+      key,
+    );
   }
   assert.ok(count <= 3 * (16 + 12 + 10));
 });

@@ -1,6 +1,6 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
-import { decodeFloat16, float16Table } from "../../assets/js/float16.js";
+import { test } from "node:test";
+import { decodeFloat16, float16Table } from "../../assets/js/data/float16.js";
 import { toHalfBits } from "./helpers.mjs";
 
 test("known half-precision bit patterns decode exactly", () => {
@@ -28,7 +28,9 @@ test("raw little-endian bytes decode, aligned or not", () => {
   assert.throws(() => decodeFloat16([1, 2]), /expects a Uint16Array/);
 });
 
-test("the native Float16Array path agrees with the table when the runtime has one", { skip: typeof Float16Array !== "function" && "no Float16Array in this runtime" }, () => {
+test("the native Float16Array path agrees with the table when the runtime has one", {
+  skip: typeof Float16Array !== "function" && "no Float16Array in this runtime",
+}, () => {
   const bits = Uint16Array.from({ length: 0x7c00 }, (_, i) => i);
   assert.deepEqual(decodeFloat16(bits, { useNative: true }), decodeFloat16(bits, { useNative: false }));
 });

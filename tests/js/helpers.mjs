@@ -12,7 +12,7 @@ export function toHalfBits(value) {
   const exponent = (x >>> 23) & 0xff;
   let mantissa = x & 0x7fffff;
   if (exponent === 0xff) return sign | 0x7c00 | (mantissa ? 0x200 : 0);
-  let e = exponent - 127 + 15;
+  const e = exponent - 127 + 15;
   if (e >= 0x1f) return sign | 0x7c00;
   if (e <= 0) {
     if (e < -10) return sign;
@@ -83,7 +83,11 @@ export function randomNetwork(sizes, seed = 1, { latentProbe = 0 } = {}) {
   const tensors = {};
   for (let i = 0; i < sizes.length - 1; i++) {
     const fanIn = sizes[i];
-    tensors[`layers.${i}.weight`] = { dtype: "F16", shape: [sizes[i + 1], fanIn], values: Array.from({ length: sizes[i + 1] * fanIn }, () => next() / Math.sqrt(fanIn)) };
+    tensors[`layers.${i}.weight`] = {
+      dtype: "F16",
+      shape: [sizes[i + 1], fanIn],
+      values: Array.from({ length: sizes[i + 1] * fanIn }, () => next() / Math.sqrt(fanIn)),
+    };
     tensors[`layers.${i}.bias`] = { dtype: "F16", shape: [sizes[i + 1]], values: Array.from({ length: sizes[i + 1] }, () => next() * 0.1) };
   }
   if (latentProbe) {

@@ -1,8 +1,8 @@
 // Loading the committed default export from disk for the insight tests.
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import { parseSafetensors } from "../../assets/js/safetensors.js";
-import { sampleSetFromTensors } from "../../assets/js/sample-sets.js";
+import { sampleSetFromTensors } from "../../assets/js/data/export-files.js";
+import { parseSafetensors } from "../../assets/js/data/safetensors.js";
 
 export const MANIFEST_PATH = fileURLToPath(new URL("../../exports/mlp_weights.json", import.meta.url));
 const FOLDER = new URL("../../exports/", import.meta.url);
@@ -22,5 +22,5 @@ export function loadSnapshot(entry) {
 }
 
 export async function loadProbe(manifest) {
-  return sampleSetFromTensors(await readTensors(manifest.probe.file), manifest.probe.file);
+  return sampleSetFromTensors(await readTensors(manifest.probe.file), manifest.model.input.shape);
 }

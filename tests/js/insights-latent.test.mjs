@@ -1,9 +1,16 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
-import { MLP } from "../../assets/js/mlp.js";
-import { normalise } from "../../assets/js/preprocess.js";
-import { projectToLatent, interpolateCoords, easeInOutCubic, CoordsTransition, viewBox, nearestInDirection } from "../../assets/js/latent.js";
-import { loadManifest, loadSnapshot, loadProbe } from "./insights-export.mjs";
+import { test } from "node:test";
+import {
+  CoordsTransition,
+  easeInOutCubic,
+  interpolateCoords,
+  nearestInDirection,
+  projectToLatent,
+  viewBox,
+} from "../../assets/js/model/latent.js";
+import { MLP } from "../../assets/js/model/mlp.js";
+import { normalise } from "../../assets/js/model/preprocess.js";
+import { loadManifest, loadProbe, loadSnapshot } from "./insights-export.mjs";
 
 // latent.coords are float16: rounding moves a value by at most 2^-11 of itself (half a
 // unit in the last place). The float32 forward pass adds a little, hence the small floor.
@@ -89,5 +96,9 @@ test("keyboard browsing picks the nearest point within 45° of the arrow's direc
   assert.equal(nearestInDirection(coords, 0, 0, 1), 3, "up: (0.5, 0.9) is within 45° of straight up");
   assert.equal(nearestInDirection(coords, 0, -1, 0), 4);
   assert.equal(nearestInDirection(coords, 0, 0, -1), -1, "nothing below");
-  assert.equal(nearestInDirection(coords, 0, 1, 0, (i) => i !== 1), 2, "skips filtered points");
+  assert.equal(
+    nearestInDirection(coords, 0, 1, 0, (i) => i !== 1),
+    2,
+    "skips filtered points",
+  );
 });

@@ -1,13 +1,16 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
-import { MLP, argmax } from "../../assets/js/mlp.js";
-import { normalise } from "../../assets/js/preprocess.js";
-import { SaliencyComputer } from "../../assets/js/saliency.js";
-import { loadManifest, loadSnapshot, loadProbe } from "./insights-export.mjs";
+import { test } from "node:test";
+import { argmax, MLP } from "../../assets/js/model/mlp.js";
+import { normalise } from "../../assets/js/model/preprocess.js";
+import { SaliencyComputer } from "../../assets/js/model/saliency.js";
+import { loadManifest, loadProbe, loadSnapshot } from "./insights-export.mjs";
 
 /** Which hidden units are on (one bit per unit): the ReLU pattern the forward pass took. */
 function reluPattern(result) {
-  return result.preActivations.slice(0, -1).map((pre) => Array.from(pre, (v) => v > 0).join("")).join("|");
+  return result.preActivations
+    .slice(0, -1)
+    .map((pre) => Array.from(pre, (v) => v > 0).join(""))
+    .join("|");
 }
 
 /**
@@ -40,8 +43,10 @@ function checkAgainstFiniteDifferences(manifest, mlp, pixels, classIndex) {
     const result = mlp.forward(normalise(nudged, input));
     if (reluPattern(result) !== basePattern) continue; // crossed a kink: not a linear step
     const finiteDifference = (result.logits[classIndex] - baseLogit) / step;
-    assert.ok(Math.abs(finiteDifference - gradient[j]) < tolerance,
-      `pixel ${j}: backprop ${gradient[j]}, finite difference ${finiteDifference}`);
+    assert.ok(
+      Math.abs(finiteDifference - gradient[j]) < tolerance,
+      `pixel ${j}: backprop ${gradient[j]}, finite difference ${finiteDifference}`,
+    );
     checked++;
   }
   assert.ok(checked > 0.9 * candidates, `only ${checked} of ${candidates} nudges stayed in one linear piece`);

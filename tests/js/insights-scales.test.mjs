@@ -1,13 +1,15 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
-import { SymlogScale, LogScale, formatCount } from "../../assets/js/insights/scales.js";
+import { test } from "node:test";
+import { formatCount, LogScale, SymlogScale } from "../../assets/js/panels/insights/scales.js";
 
 test("images-seen axis: 0 at the left edge, the end at the right, early snapshots spread out", () => {
   const scale = new SymlogScale(50, 3_000_000);
   assert.equal(scale.map(0), 0);
   assert.ok(Math.abs(scale.map(3_000_000) - 1) < 1e-12);
   const seen = [0, 50, 120, 250, 500, 1000, 60000, 3_000_000];
-  seen.slice(1).forEach((n, i) => assert.ok(scale.map(n) > scale.map(seen[i]), `${n} is right of ${seen[i]}`));
+  seen.slice(1).forEach((n, i) => {
+    assert.ok(scale.map(n) > scale.map(seen[i]), `${n} is right of ${seen[i]}`);
+  });
   assert.ok(scale.map(50) > 0.05, "the first snapshot is not squashed against the untrained one");
   assert.deepEqual(scale.ticks(), [0, 100, 1000, 10000, 100000, 1000000]);
 });

@@ -1,6 +1,6 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
-import { encodeUrlState, decodeUrlState, checkUrlStateAgainstManifest } from "../../assets/js/url-state.js";
+import { test } from "node:test";
+import { checkUrlStateAgainstManifest, decodeUrlState, encodeUrlState } from "../../assets/js/app/url-state.js";
 import { loadManifest, loadProbe } from "./insights-export.mjs";
 
 const camera = { position: [1.25, -0.5, 9], target: [0, 0.75, -2.13] };
@@ -16,7 +16,10 @@ test("a full state round-trips exactly, with an 8-bit drawing (a real MNIST digi
     selected: { layer: 1, index: 17 },
   };
   const hash = encodeUrlState(state);
-  assert.match(hash, /^#export=exports\/mlp_weights\.json&snapshot=[a-z0-9]+&drawing=8[A-Za-z0-9_-]+&camera=1\.25,-0\.5,9,0,0\.75,-2\.13&neuron=1\.17$/);
+  assert.match(
+    hash,
+    /^#export=exports\/mlp_weights\.json&snapshot=[a-z0-9]+&drawing=8[A-Za-z0-9_-]+&camera=1\.25,-0\.5,9,0,0\.75,-2\.13&neuron=1\.17$/,
+  );
   assert.ok(hash.length < 600, `blank paper is run-length coded (link of ${hash.length} characters)`);
   const { state: decoded, notices } = decodeUrlState(hash);
   assert.deepEqual(notices, []);
@@ -63,10 +66,10 @@ test("invalid values are dropped with a notice each, valid ones kept", () => {
     ["drawing=8AP8", /drawing/], // zero runs adding up to 256 pixels, not 784
     ["drawing=8AP8A_wD_AP8A", /drawing/], // ... or to more than 784
     ["drawing=8_w", /drawing/], // one ink pixel, nothing else
-    ["drawing=x" + goodDrawing.slice(1), /drawing/],
-    ["drawing=" + goodDrawing.slice(0, -4), /drawing/],
-    ["drawing=" + goodDrawing.slice(0, -1) + "!", /drawing/],
-    ["drawing=" + goodDrawing.slice(0, -1) + "B", /drawing/], // non-zero padding bits
+    [`drawing=x${goodDrawing.slice(1)}`, /drawing/],
+    [`drawing=${goodDrawing.slice(0, -4)}`, /drawing/],
+    [`drawing=${goodDrawing.slice(0, -1)}!`, /drawing/],
+    [`drawing=${goodDrawing.slice(0, -1)}B`, /drawing/], // non-zero padding bits
     ["camera=1,2,3,4,5", /camera/],
     ["camera=1,2,3,4,5,NaN", /camera/],
     ["camera=1,2,3,4,5,1e999", /camera/],
@@ -76,7 +79,7 @@ test("invalid values are dropped with a notice each, valid ones kept", () => {
     ["volume=11", /volume/],
   ];
   for (const [bad, mentions] of cases) {
-    const { state, notices } = decodeUrlState(`#snapshot=ep1&${bad}&neuron=2.5`);
+    const { state, notices } = decodeUrlState(`#snapshot=ep1&${bad}&neuron=2.5`, { drawingLength: 784 });
     assert.equal(notices.length, 1, `${bad}: ${JSON.stringify(notices)}`);
     assert.match(notices[0], mentions);
     assert.ok(!notices[0].includes("<script>"), "notices are plain sentences (shown with textContent anyway)");
@@ -86,6 +89,30 @@ test("invalid values are dropped with a notice each, valid ones kept", () => {
   const twice = decodeUrlState("#snapshot=ep1&snapshot=ep2");
   assert.equal(twice.state.snapshot, "ep1");
   assert.match(twice.notices[0], /twice/);
+});
+
+test("read before the export is known, a drawing of the wrong size is dropped once the manifest says the input size", async () => {
+  const manifest = await loadManifest();
+  const inputSize = manifest.model.layer_sizes[0];
+  const good = Float32Array.from({ length: inputSize }, (_, i) => (i % 3) / 15);
+  const goodDrawing = encodeUrlState({ drawing: good }).slice("#drawing=".length);
+  const wrongSizes = [
+    "8AP8", // zero runs adding up to 256 pixels
+    "8AP8A_wD_AP8A", // ... or to more than the input
+    "8_w", // one ink pixel, nothing else
+    goodDrawing.slice(0, -4), // cut short
+    encodeUrlState({ drawing: new Float32Array(70000) }).slice("#drawing=".length), // refused while decoding: too large for any input
+  ];
+  for (const drawing of wrongSizes) {
+    const read = decodeUrlState(`#snapshot=ep1&drawing=${drawing}`);
+    const { state, notices } = checkUrlStateAgainstManifest(read.state, manifest);
+    const all = [...read.notices, ...notices];
+    assert.equal(all.filter((notice) => /drawing/.test(notice)).length, 1, `${drawing}: ${JSON.stringify(all)}`);
+    assert.equal(state.drawing, undefined, drawing);
+  }
+  const { state, notices } = checkUrlStateAgainstManifest(decodeUrlState(`#drawing=${goodDrawing}`).state, manifest);
+  assert.deepEqual(notices, []);
+  assert.deepEqual(Array.from(state.drawing), Array.from(good));
 });
 
 test("decoding never throws, whatever the hash holds", () => {

@@ -1,6 +1,6 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
-import { snapshotShapes, validateManifest } from "../../assets/js/manifest.js";
+import { test } from "node:test";
+import { snapshotShapes, validateManifest } from "../../assets/js/data/manifest.js";
 import { makeManifest } from "./helpers.mjs";
 
 const URL_ = "http://127.0.0.1:8000/exports/mlp_weights.json";
@@ -19,37 +19,174 @@ test("a valid manifest passes and its files resolve relative to it", () => {
 test("snapshotShapes lists every layer and latent tensor", () => {
   const shapes = snapshotShapes(validateManifest(makeManifest(1, { latentProbe: 7 }), URL_));
   assert.deepEqual(Object.fromEntries(shapes), {
-    "layers.0.weight": [16, 784], "layers.0.bias": [16],
-    "layers.1.weight": [12, 16], "layers.1.bias": [12],
-    "layers.2.weight": [10, 12], "layers.2.bias": [10],
-    "latent.mean": [12], "latent.components": [2, 12], "latent.coords": [7, 2],
+    "layers.0.weight": [16, 784],
+    "layers.0.bias": [16],
+    "layers.1.weight": [12, 16],
+    "layers.1.bias": [12],
+    "layers.2.weight": [10, 12],
+    "layers.2.bias": [10],
+    "latent.mean": [12],
+    "latent.components": [2, 12],
+    "latent.coords": [7, 2],
   });
 });
 
 const BROKEN = [
   ["not an object", () => [1, 2], /not a JSON object/],
-  ["wrong format", (m) => { m.format = "other"; }, /format must be "mnist-mlp-timeline", got "other"/],
-  ["wrong version", (m) => { m.format_version = 2; }, /unsupported format_version 2/],
-  ["missing model", (m) => { delete m.model; }, /model is missing/],
-  ["layer sizes not integers", (m) => { m.model.layer_sizes = [784, "a", 10]; }, /layer_sizes must be a list/],
-  ["first layer not 784", (m) => { m.model.layer_sizes = [100, 16, 12, 10]; }, /start with 784/],
-  ["last layer not 10", (m) => { m.model.layer_sizes = [784, 16, 12, 9]; }, /end with 10/],
-  ["activations count", (m) => { m.model.activations = ["relu", "softmax"]; }, /activations must have 3 entries/],
-  ["unknown activation", (m) => { m.model.activations = ["tanh", "relu", "softmax"]; }, /relu for hidden layers/],
-  ["input shape", (m) => { m.model.input.shape = [32, 32]; }, /input.shape must be \[28, 28\]/],
-  ["input std", (m) => { m.model.input.std = 0; }, /input.std must be a positive number/],
-  ["dtype", (m) => { m.model.tensor_dtype = "F32"; }, /tensor_dtype must be F16/],
-  ["empty timeline", (m) => { m.timeline = []; }, /timeline must be a non-empty list/],
-  ["index out of order", (m) => { m.timeline[1].index = 2; }, /timeline\[1\].index is 2, expected 1/],
-  ["images_seen not increasing", (m) => { m.timeline[2].images_seen = 50; }, /timeline\[2\].images_seen must be larger/],
-  ["first snapshot trained", (m) => { m.timeline[0].images_seen = 5; }, /timeline\[0\].images_seen must be 0/],
-  ["duplicate id", (m) => { m.timeline[2].id = "snap1"; }, /id "snap1" is used twice/],
-  ["missing file", (m) => { delete m.timeline[1].file; }, /timeline\[1\].file is missing/],
-  ["absolute file URL", (m) => { m.timeline[1].file = "https://evil.example/x.safetensors"; }, /must be a path relative to the manifest/],
-  ["root-relative file", (m) => { m.timeline[1].file = "/x.safetensors"; }, /must be a path relative/],
-  ["bad sha256", (m) => { m.timeline[0].sha256 = "xyz"; }, /sha256 must be 64 lowercase hex/],
-  ["accuracy out of range", (m) => { m.timeline[0].metrics.test_accuracy = 3; }, /test_accuracy must be a number in \[0, 1\]/],
-  ["probe without file", (m) => { m.probe = { count: 3 }; }, /probe.file is missing/],
+  [
+    "wrong format",
+    (m) => {
+      m.format = "other";
+    },
+    /format must be "mnist-mlp-timeline", got "other"/,
+  ],
+  [
+    "wrong version",
+    (m) => {
+      m.format_version = 2;
+    },
+    /unsupported format_version 2/,
+  ],
+  [
+    "missing model",
+    (m) => {
+      delete m.model;
+    },
+    /model is missing/,
+  ],
+  [
+    "layer sizes not integers",
+    (m) => {
+      m.model.layer_sizes = [784, "a", 10];
+    },
+    /layer_sizes must be a list/,
+  ],
+  [
+    "first layer not 784",
+    (m) => {
+      m.model.layer_sizes = [100, 16, 12, 10];
+    },
+    /start with 784/,
+  ],
+  [
+    "last layer not 10",
+    (m) => {
+      m.model.layer_sizes = [784, 16, 12, 9];
+    },
+    /end with 10/,
+  ],
+  [
+    "activations count",
+    (m) => {
+      m.model.activations = ["relu", "softmax"];
+    },
+    /activations must have 3 entries/,
+  ],
+  [
+    "unknown activation",
+    (m) => {
+      m.model.activations = ["tanh", "relu", "softmax"];
+    },
+    /relu for hidden layers/,
+  ],
+  [
+    "input shape",
+    (m) => {
+      m.model.input.shape = [32, 32];
+    },
+    /input.shape must be \[28, 28\]/,
+  ],
+  [
+    "input std",
+    (m) => {
+      m.model.input.std = 0;
+    },
+    /input.std must be a positive number/,
+  ],
+  [
+    "dtype",
+    (m) => {
+      m.model.tensor_dtype = "F32";
+    },
+    /tensor_dtype must be F16/,
+  ],
+  [
+    "empty timeline",
+    (m) => {
+      m.timeline = [];
+    },
+    /timeline must be a non-empty list/,
+  ],
+  [
+    "index out of order",
+    (m) => {
+      m.timeline[1].index = 2;
+    },
+    /timeline\[1\].index is 2, expected 1/,
+  ],
+  [
+    "images_seen not increasing",
+    (m) => {
+      m.timeline[2].images_seen = 50;
+    },
+    /timeline\[2\].images_seen must be larger/,
+  ],
+  [
+    "first snapshot trained",
+    (m) => {
+      m.timeline[0].images_seen = 5;
+    },
+    /timeline\[0\].images_seen must be 0/,
+  ],
+  [
+    "duplicate id",
+    (m) => {
+      m.timeline[2].id = "snap1";
+    },
+    /id "snap1" is used twice/,
+  ],
+  [
+    "missing file",
+    (m) => {
+      delete m.timeline[1].file;
+    },
+    /timeline\[1\].file is missing/,
+  ],
+  [
+    "absolute file URL",
+    (m) => {
+      m.timeline[1].file = "https://evil.example/x.safetensors";
+    },
+    /must be a path relative to the manifest/,
+  ],
+  [
+    "root-relative file",
+    (m) => {
+      m.timeline[1].file = "/x.safetensors";
+    },
+    /must be a path relative/,
+  ],
+  [
+    "bad sha256",
+    (m) => {
+      m.timeline[0].sha256 = "xyz";
+    },
+    /sha256 must be 64 lowercase hex/,
+  ],
+  [
+    "accuracy out of range",
+    (m) => {
+      m.timeline[0].metrics.test_accuracy = 3;
+    },
+    /test_accuracy must be a number in \[0, 1\]/,
+  ],
+  [
+    "probe without file",
+    (m) => {
+      m.probe = { count: 3 };
+    },
+    /probe.file is missing/,
+  ],
 ];
 
 for (const [name, breakIt, message] of BROKEN) {

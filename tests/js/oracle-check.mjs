@@ -4,9 +4,9 @@
 // Usage: node tests/js/oracle-check.mjs <fixture.json> <snapshot.safetensors>
 // Prints one JSON line: { count, maxAbsDiff, argmaxMismatches }.
 import { readFile } from "node:fs/promises";
-import { argmax, MLP } from "../../assets/js/mlp.js";
-import { normalise, pixelsFromBytes } from "../../assets/js/preprocess.js";
-import { parseSafetensors } from "../../assets/js/safetensors.js";
+import { parseSafetensors } from "../../assets/js/data/safetensors.js";
+import { argmax, MLP } from "../../assets/js/model/mlp.js";
+import { normalise, pixelsFromBytes } from "../../assets/js/model/preprocess.js";
 
 const [fixturePath, snapshotPath] = process.argv.slice(2);
 if (!fixturePath || !snapshotPath) {

@@ -1,6 +1,6 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
-import { parseSafetensors } from "../../assets/js/safetensors.js";
+import { test } from "node:test";
+import { parseSafetensors } from "../../assets/js/data/safetensors.js";
 import { writeSafetensors } from "./helpers.mjs";
 
 const TENSORS = {

@@ -1,8 +1,9 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { validateManifest } from "../../assets/js/manifest.js";
-import { displayPath, SnapshotStore } from "../../assets/js/snapshot-store.js";
+import { test } from "node:test";
+import { displayPath } from "../../assets/js/data/fetch-file.js";
+import { validateManifest } from "../../assets/js/data/manifest.js";
+import { SnapshotStore } from "../../assets/js/data/snapshot-store.js";
 import { LAYER_SIZES, makeManifest, randomNetwork, writeSafetensors } from "./helpers.mjs";
 
 const BASE = "http://127.0.0.1:8000/exports/mlp_weights.json";
@@ -25,26 +26,31 @@ function makeExport(count = 5, patch = () => {}) {
 /** fetch whose answers the test releases one by one, in any order. */
 function controlledFetch(files) {
   const requests = [];
-  const fetch = (url, { signal } = {}) => new Promise((resolve, reject) => {
-    const request = { url, aborted: false };
-    request.release = () => {
-      const body = files.get(url);
-      resolve(body ? { ok: true, status: 200, arrayBuffer: async () => body.slice(0) } : { ok: false, status: 404, statusText: "Not Found" });
-    };
-    signal?.addEventListener("abort", () => {
-      request.aborted = true;
-      reject(Object.assign(new Error("aborted"), { name: "AbortError" }));
+  const fetch = (url, { signal } = {}) =>
+    new Promise((resolve, reject) => {
+      const request = { url, aborted: false };
+      request.release = () => {
+        const body = files.get(url);
+        resolve(
+          body ? { ok: true, status: 200, arrayBuffer: async () => body.slice(0) } : { ok: false, status: 404, statusText: "Not Found" },
+        );
+      };
+      signal?.addEventListener("abort", () => {
+        request.aborted = true;
+        reject(Object.assign(new Error("aborted"), { name: "AbortError" }));
+      });
+      requests.push(request);
     });
-    requests.push(request);
-  });
   return { fetch, requests };
 }
 
-const instantFetch = (files, log = []) => async (url) => {
-  log.push(url);
-  const body = files.get(url);
-  return body ? { ok: true, status: 200, arrayBuffer: async () => body.slice(0) } : { ok: false, status: 404, statusText: "Not Found" };
-};
+const instantFetch =
+  (files, log = []) =>
+  async (url) => {
+    log.push(url);
+    const body = files.get(url);
+    return body ? { ok: true, status: 200, arrayBuffer: async () => body.slice(0) } : { ok: false, status: 404, statusText: "Not Found" };
+  };
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
@@ -55,7 +61,7 @@ test("a snapshot is fetched, checked, decoded into an MLP and cached", async () 
   const snapshot = await store.show(1);
   assert.equal(snapshot.index, 1);
   assert.equal(snapshot.metadata.id, "snap1");
-  assert.deepEqual(snapshot.mlp.sizes, LAYER_SIZES);
+  assert.deepEqual(snapshot.network.sizes, LAYER_SIZES);
   assert.equal(snapshot.tensors.get("latent.coords").shape[0], 4);
   assert.equal(await store.show(1), snapshot, "second show comes from the cache");
   assert.deepEqual(log, [manifest.timeline[1].url]);
@@ -95,7 +101,10 @@ test("a fast drag aborts superseded downloads but keeps the oldest running one",
   const store = new SnapshotStore(manifest, { fetch, verifyHash: false });
   const shows = [1, 2, 3, 4].map((index) => store.show(index));
   await tick();
-  assert.deepEqual(requests.map((r) => r.aborted), [false, true, true, false]);
+  assert.deepEqual(
+    requests.map((r) => r.aborted),
+    [false, true, true, false],
+  );
   requests[0].release();
   assert.equal((await shows[0]).index, 1, "the oldest download still shows while dragging");
   assert.equal(await shows[1], null);

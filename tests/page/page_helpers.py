@@ -16,6 +16,11 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_MANIFEST = REPO / "exports" / "mlp_weights.json"
 
+# The tests wait on string predicates, which Playwright evaluates with eval; the page's
+# Content-Security-Policy (no eval) would refuse them. tests/page/test_page_security.py
+# drives the page under its real policy.
+TEST_CONTEXT = {"bypass_csp": True}
+
 
 def read_idx(path: Path) -> np.ndarray:
     """An IDX file (gzipped or not) as a uint8 array."""
@@ -36,8 +41,9 @@ def first_of_each_class(labels: np.ndarray) -> list[int]:
 
 
 def copy_site(target: Path) -> Path:
-    """index.html, assets/ and exports/ copied into target (to break the export safely)."""
+    """index.html, favicon.svg, assets/ and exports/ copied into target (to break the export safely)."""
     shutil.copy(REPO / "index.html", target / "index.html")
+    shutil.copy(REPO / "favicon.svg", target / "favicon.svg")
     shutil.copytree(REPO / "assets", target / "assets")
     shutil.copytree(REPO / "exports", target / "exports")
     return target

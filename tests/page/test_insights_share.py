@@ -10,6 +10,7 @@ import pytest
 from insights_helpers import coloured_dot, overlapping_controls, show_tab, shown_digit, two_frames, visible_box
 from page_helpers import (
     REPO,
+    TEST_CONTEXT,
     draw_digit,
     first_of_each_class,
     manifest,
@@ -65,7 +66,7 @@ def test_a_shared_link_restores_snapshot_drawing_neuron_and_camera(browser, page
         assert page.input_value("#share-url") == page.url
         assert page.evaluate("document.activeElement.id") == "share-url"
 
-    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    context = browser.new_context(**TEST_CONTEXT, viewport={"width": 1440, "height": 900})
     fresh = context.new_page()
     try:
         open_page(fresh, f"{server.url}/{shared}")
@@ -120,7 +121,9 @@ def test_export_in_the_query_and_in_the_hash(page, serve):
 
 
 def test_tablet_portrait_stacks_the_views_and_nothing_overlaps(browser, serve, artifacts_dir):
-    context = browser.new_context(viewport={"width": 768, "height": 1024}, has_touch=True, is_mobile=True)
+    context = browser.new_context(
+        **TEST_CONTEXT, viewport={"width": 768, "height": 1024}, has_touch=True, is_mobile=True
+    )
     page = context.new_page()
     try:
         server = serve(REPO)

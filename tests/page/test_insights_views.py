@@ -17,7 +17,16 @@ from insights_helpers import (
     two_frames,
     visible_box,
 )
-from page_helpers import REPO, manifest, mnist_test_set, open_page, set_range, wait_for_prediction, wait_for_snapshot
+from page_helpers import (
+    REPO,
+    canvas_pixels,
+    manifest,
+    mnist_test_set,
+    open_page,
+    set_range,
+    wait_for_prediction,
+    wait_for_snapshot,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -68,6 +77,20 @@ def test_each_view_renders_and_the_probe_waits_for_the_first_prediction(page, se
         page.locator("#insights").screenshot(path=str(artifacts_dir / f"page-insights-{tab.lower()}.png"))
     assert not any(path.endswith("/gallery.safetensors") for path in server.requests), "mistake images wait for a cell"
     assert page.is_hidden("#error") and page.is_hidden("#notice")
+    assert page.errors == []
+
+
+def test_the_weight_picture_paints_the_legends_colours(page, serve):
+    """A 2D canvas gets the palette's sRGB colours: the neuron's strongest weight is painted
+    exactly as the legend's end (#ffdb8c or #9ed3ff), not WebGL's linear version of it."""
+    server = serve(REPO)
+    open_page(page, f"{server.url}/#neuron=1.5")
+    page.wait_for_selector("#neuron-weights[data-neuron='1.5']")
+    pixels = canvas_pixels(page, "#neuron-weights .ins-weight-image >> nth=0")[..., :3].reshape(-1, 3).astype(int)
+    legend_ends = {(0xFF, 0xDB, 0x8C), (0x9E, 0xD3, 0xFF)}  # t = +1 and -1 in model/palette.js's stops
+    neutral = np.array([0x1C, 0x21, 0x2E])
+    strongest = tuple(pixels[np.abs(pixels - neutral).sum(axis=1).argmax()])
+    assert min(sum(abs(a - b) for a, b in zip(strongest, end, strict=True)) for end in legend_ends) <= 3, strongest
     assert page.errors == []
 
 

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from page_helpers import (
     REPO,
+    TEST_CONTEXT,
     canvas_pixels,
     draw_digit,
     first_of_each_class,
@@ -115,7 +116,7 @@ def test_clear_eraser_and_raw_view(page, serve, mnist_dir):
 
 
 def test_fast_touch_strokes_draw_without_scrolling(browser, serve):
-    context = browser.new_context(viewport={"width": 768, "height": 1024}, has_touch=True)
+    context = browser.new_context(**TEST_CONTEXT, viewport={"width": 768, "height": 1024}, has_touch=True)
     page = context.new_page()
     try:
         server = serve(REPO)

@@ -5,7 +5,7 @@ at desktop and tablet sizes, and refuses exports from other sites."""
 from __future__ import annotations
 
 import pytest
-from page_helpers import REPO, manifest, open_page, png_colour_stats, wait_for_prediction
+from page_helpers import REPO, TEST_CONTEXT, manifest, open_page, png_colour_stats, wait_for_prediction
 
 pytestmark = pytest.mark.browser
 
@@ -93,7 +93,7 @@ def test_desktop_panels_do_not_overlap(page, serve, artifacts_dir):
 
 
 def test_tablet_layout_stacks_without_overlap(browser, serve, artifacts_dir):
-    context = browser.new_context(viewport={"width": 768, "height": 1024}, has_touch=True)
+    context = browser.new_context(**TEST_CONTEXT, viewport={"width": 768, "height": 1024}, has_touch=True)
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -132,7 +132,7 @@ def test_chromium_decodes_float16_natively_like_the_lookup_table(page, serve):
     server = serve(REPO)
     page.goto(server.url + "/index.html")
     result = page.evaluate("""async () => {
-        const { decodeFloat16 } = await import('./assets/js/float16.js');
+        const { decodeFloat16 } = await import('./assets/js/data/float16.js');
         const bits = Uint16Array.from({ length: 65536 }, (_, i) => i);
         const native = decodeFloat16(bits), table = decodeFloat16(bits, { useNative: false });
         let differences = 0;

@@ -1,0 +1,127 @@
+// Checking the bytes of an export's files against their manifest, with no fetching and no
+// DOM: the page uses these after a download, deploy's check (scripts/check-exports.mjs)
+// runs the very same functions under Node on a release, so the two never disagree.
+// Every problem throws an Error saying what is wrong; callers prefix the file's path.
+import { MLP } from "../model/mlp.js";
+import { pixelsFromBytes } from "../model/preprocess.js";
+import { snapshotShapes } from "./manifest.js";
+import { parseSafetensors } from "./safetensors.js";
+
+/** The lowercase hex SHA-256 of a buffer (Web Crypto: browsers and Node alike). */
+export async function sha256Hex(buffer) {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", buffer));
+  return Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
+/** The size and sha256 the manifest lists for a file (each when listed). */
+async function checkBytes(buffer, entry, verifyHash) {
+  if (entry.bytes !== undefined && buffer.byteLength !== entry.bytes) {
+    const why = buffer.byteLength < entry.bytes ? "truncated file" : "wrong size";
+    throw new Error(`${why}: ${buffer.byteLength} bytes, the manifest says ${entry.bytes}`);
+  }
+  if (verifyHash && entry.sha256 && (await sha256Hex(buffer)) !== entry.sha256) {
+    throw new Error("sha256 does not match the manifest (corrupt or replaced file)");
+  }
+}
+
+/** Exactly the tensors `shapes` names (Map name → shape), of `dtype`, every value finite. */
+function checkTensorSet(tensors, shapes, dtype) {
+  for (const name of tensors.keys()) {
+    if (!shapes.has(name)) throw new Error(`unexpected tensor "${name}": the manifest's model has no such tensor`);
+  }
+  for (const [name, shape] of shapes) {
+    const tensor = tensors.get(name);
+    if (!tensor) throw new Error(`tensor "${name}" is missing`);
+    if (tensor.dtype !== dtype) throw new Error(`tensor "${name}" is ${tensor.dtype}, the manifest needs ${dtype}`);
+    if (tensor.shape.length !== shape.length || tensor.shape.some((n, i) => n !== shape[i])) {
+      throw new Error(`shape mismatch: "${name}" is ${JSON.stringify(tensor.shape)}, the manifest needs ${JSON.stringify(shape)}`);
+    }
+    const data = tensor.data;
+    for (let i = 0; i < data.length; i++) {
+      if (!Number.isFinite(data[i])) throw new Error(`tensor "${name}" contains ${data[i]} (not a finite number)`);
+    }
+  }
+}
+
+/**
+ * A snapshot file checked against its timeline entry and the manifest's model: size, sha256,
+ * the safetensors encoding, exactly the tensors the model implies, finite values.
+ * @returns {Promise<{metadata: object, tensors: Map, network: MLP}>}
+ */
+export async function readSnapshot(buffer, entry, manifest, { verifyHash = true } = {}) {
+  await checkBytes(buffer, entry, verifyHash);
+  const { metadata, tensors } = parseSafetensors(buffer);
+  checkTensorSet(tensors, snapshotShapes(manifest), manifest.model.tensor_dtype ?? "F16");
+  return { metadata, tensors, network: new MLP(tensors) };
+}
+
+/**
+ * A decoded probe or gallery file.
+ * images: Uint8Array [count, rows, columns] (0 = paper, 255 = ink), labels: Uint8Array [count],
+ * testIndices: Int32Array [count] (index in the MNIST test set), shape: [rows, columns]
+ * of one image (the images tensor's shape without its count).
+ */
+export class SampleSet {
+  constructor({ images, labels, testIndices, shape }) {
+    this.count = labels.length;
+    this.images = images;
+    this.labels = labels;
+    this.testIndices = testIndices;
+    this.shape = shape;
+    this.pixelCount = shape[0] * shape[1];
+  }
+
+  /** Digit `i` as the network's input pixels: Float32Array(rows × columns), 0..1. */
+  pixels(i) {
+    return pixelsFromBytes(this.image(i), 255);
+  }
+
+  /** Digit `i`'s raw bytes (a view, not a copy). */
+  image(i) {
+    return this.images.subarray(i * this.pixelCount, (i + 1) * this.pixelCount);
+  }
+}
+
+/**
+ * A probe or gallery file's tensors checked: exactly images (U8 [n, rows, columns], the
+ * model's input shape), labels (U8 [n], one of the classes) and test_indices (I32 [n], ≥ 0).
+ */
+export function sampleSetFromTensors(tensors, inputShape, classes = 10) {
+  for (const name of tensors.keys()) {
+    if (!["images", "labels", "test_indices"].includes(name)) throw new Error(`unexpected tensor "${name}"`);
+  }
+  const images = tensors.get("images");
+  const labels = tensors.get("labels");
+  const testIndices = tensors.get("test_indices");
+  if (!images || !labels || !testIndices) throw new Error("needs the tensors images, labels and test_indices");
+  const count = labels.shape[0];
+  const expected = [count, ...inputShape];
+  if (images.dtype !== "U8" || JSON.stringify(images.shape) !== JSON.stringify(expected)) {
+    throw new Error(`images must be U8 [${expected.join(", ")}], got ${images.dtype} ${JSON.stringify(images.shape)}`);
+  }
+  if (
+    labels.dtype !== "U8" ||
+    labels.shape.length !== 1 ||
+    testIndices.dtype !== "I32" ||
+    JSON.stringify(testIndices.shape) !== `[${count}]`
+  ) {
+    throw new Error(`labels must be U8 [${count}] and test_indices I32 [${count}]`);
+  }
+  const badLabel = labels.data.findIndex((label) => label >= classes);
+  if (badLabel >= 0) throw new Error(`labels[${badLabel}] is ${labels.data[badLabel]}, not a class (0–${classes - 1})`);
+  const badIndex = testIndices.data.findIndex((index) => index < 0);
+  if (badIndex >= 0) throw new Error(`test_indices[${badIndex}] is ${testIndices.data[badIndex]}, not a test-set index`);
+  return new SampleSet({ images: images.data, labels: labels.data, testIndices: testIndices.data, shape: images.shape.slice(1) });
+}
+
+/**
+ * A probe or gallery file checked against its manifest entry (size, sha256, count) and the
+ * model (input shape, classes).
+ */
+export async function readSampleSet(buffer, entry, manifest, { verifyHash = true } = {}) {
+  await checkBytes(buffer, entry, verifyHash);
+  const set = sampleSetFromTensors(parseSafetensors(buffer).tensors, manifest.model.input.shape, manifest.model.class_names.length);
+  if (entry.count !== undefined && set.count !== entry.count)
+    throw new Error(`holds ${set.count} digits, the manifest says ${entry.count}`);
+  return set;
+}

@@ -1,0 +1,264 @@
+// Validation of the export manifest (docs/export-format.md, format version 1), once, at
+// load: every field a view reads is checked here, with limits that refuse absurd sizes
+// before anything is allocated. Every check throws an Error naming the field, so the page
+// can show "<file>: <field> <problem>" without guessing.
+import { parameterCount } from "../model/mlp.js";
+import { sameSiteUrl } from "./fetch-file.js";
+
+export const FORMAT = "mnist-mlp-timeline";
+export const FORMAT_VERSION = 1;
+
+/**
+ * The largest export this page opens (docs/export-format.md, "Limits"): well above any
+ * small MNIST network, well below what would freeze a school tablet.
+ */
+export const LIMITS = Object.freeze({
+  manifestBytes: 16 * 1024 * 1024,
+  fileBytes: 64 * 1024 * 1024, // one snapshot, probe or gallery file
+  layers: 10, // entries of model.layer_sizes, input and output included
+  layerWidth: 4096,
+  parameters: 2_000_000,
+  snapshots: 1000,
+  lossPoints: 20_000,
+  sampleDigits: 10_000, // probe and gallery digits each
+  mistakes: 1000, // listed per snapshot
+});
+
+const DIGIT_NAMES = Object.freeze(["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"]);
+const CLASSES = DIGIT_NAMES.length;
+
+/**
+ * The one input shape this page supports, [rows, columns]: MNIST's 28×28. Everything else
+ * reads the shape from manifest.model.input.shape; this is the only place that states it.
+ * The drawing pad's preprocessing (MNIST's recipe, model/preprocess.js) has been checked
+ * against MNIST itself only at this size, so other shapes are refused for now.
+ */
+export const SUPPORTED_INPUT_SHAPE = Object.freeze([28, 28]);
+
+function fail(message) {
+  throw new Error(message);
+}
+
+const isObject = (value) => value !== null && typeof value === "object" && !Array.isArray(value);
+const isCount = (value) => Number.isInteger(value) && value >= 1;
+const isIndex = (value) => Number.isInteger(value) && value >= 0;
+const isFiniteNumber = (value) => typeof value === "number" && Number.isFinite(value);
+const isFraction = (value) => isFiniteNumber(value) && value >= 0 && value <= 1;
+const show = (value) => {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}…` : text;
+};
+
+/** A list of at most `limit` items, each passing `check(item, where)`. */
+function checkList(value, where, limit, check) {
+  if (!Array.isArray(value)) fail(`${where} must be a list, got ${show(value)}`);
+  if (value.length > limit) fail(`${where} has ${value.length} entries, more than the ${limit} this page accepts`);
+  for (const [i, item] of value.entries()) check(item, `${where}[${i}]`);
+}
+
+function checkModel(model) {
+  if (!isObject(model)) fail("model is missing");
+  const sizes = model.layer_sizes;
+  if (!Array.isArray(sizes) || sizes.length < 2 || !sizes.every(isCount)) {
+    fail(`model.layer_sizes must be a list of at least 2 positive integers, got ${show(sizes)}`);
+  }
+  if (sizes.length > LIMITS.layers) fail(`model.layer_sizes has ${sizes.length} layers, more than the ${LIMITS.layers} this page shows`);
+  const [rows, columns] = SUPPORTED_INPUT_SHAPE;
+  if (sizes[0] !== rows * columns) {
+    fail(`model.layer_sizes must start with ${rows * columns} (${rows}×${columns} inputs), got ${sizes[0]}`);
+  }
+  if (sizes.at(-1) !== CLASSES) fail(`model.layer_sizes must end with ${CLASSES} (digits), got ${sizes.at(-1)}`);
+  const wide = sizes.findIndex((size) => size > LIMITS.layerWidth && size !== sizes[0]);
+  if (wide >= 0) fail(`model.layer_sizes[${wide}] is ${sizes[wide]}, wider than the ${LIMITS.layerWidth} this page shows`);
+  const parameters = parameterCount(sizes);
+  if (parameters > LIMITS.parameters) {
+    fail(
+      `model.layer_sizes make ${parameters.toLocaleString("en")} parameters, more than the ${LIMITS.parameters.toLocaleString("en")} this page shows`,
+    );
+  }
+  const activations = model.activations;
+  if (!Array.isArray(activations) || activations.length !== sizes.length - 1) {
+    fail(`model.activations must have ${sizes.length - 1} entries (one per non-input layer)`);
+  }
+  const hidden = activations.slice(0, -1);
+  if (!hidden.every((name) => name === "relu") || activations.at(-1) !== "softmax") {
+    fail(`model.activations must be relu for hidden layers and softmax last, got ${show(activations)}`);
+  }
+  const input = model.input;
+  if (!isObject(input) || JSON.stringify(input.shape) !== JSON.stringify(SUPPORTED_INPUT_SHAPE)) {
+    fail(`model.input.shape must be [${rows}, ${columns}]`);
+  }
+  if (!isFiniteNumber(input.scale) || input.scale <= 0) fail("model.input.scale must be a positive number");
+  if (!isFiniteNumber(input.mean)) fail("model.input.mean must be a number");
+  if (!isFiniteNumber(input.std) || input.std <= 0) fail("model.input.std must be a positive number");
+  if (model.class_names !== undefined) {
+    checkList(model.class_names, "model.class_names", CLASSES, (name, where) => {
+      if (typeof name !== "string" || name === "" || name.length > 20) fail(`${where} must be a short name`);
+    });
+    if (model.class_names.length !== CLASSES) fail(`model.class_names must list ${CLASSES} names`);
+  }
+  if (model.parameter_count !== undefined && model.parameter_count !== parameters) {
+    fail(`model.parameter_count is ${show(model.parameter_count)}, but model.layer_sizes make ${parameters}`);
+  }
+  if (model.tensor_dtype !== undefined && model.tensor_dtype !== "F16") {
+    fail(`model.tensor_dtype must be F16, got ${show(model.tensor_dtype)}`);
+  }
+}
+
+/** A file entry: its path (inside the manifest's folder), size and sha256; adds its absolute `url`. */
+function resolveFile(entry, where, manifestUrl) {
+  if (!isObject(entry) || typeof entry.file !== "string" || entry.file === "") fail(`${where}.file is missing`);
+  if (entry.bytes !== undefined && !(Number.isInteger(entry.bytes) && entry.bytes > 8 && entry.bytes <= LIMITS.fileBytes)) {
+    fail(`${where}.bytes must be a file size in bytes (at most ${LIMITS.fileBytes}), got ${show(entry.bytes)}`);
+  }
+  if (entry.sha256 !== undefined && !/^[0-9a-f]{64}$/.test(entry.sha256)) {
+    fail(`${where}.sha256 must be 64 lowercase hex digits`);
+  }
+  let url;
+  try {
+    url = sameSiteUrl(entry.file, manifestUrl, { within: new URL("./", manifestUrl).href });
+  } catch (error) {
+    fail(`${where}.file must be a path relative to the manifest, inside its folder, got ${show(entry.file)} (${error.message})`);
+  }
+  return { ...entry, url };
+}
+
+function checkSampleFile(entry, where, manifestUrl) {
+  const resolved = resolveFile(entry, where, manifestUrl);
+  if (entry.count !== undefined && !(isCount(entry.count) && entry.count <= LIMITS.sampleDigits)) {
+    fail(`${where}.count must be a number of digits from 1 to ${LIMITS.sampleDigits}, got ${show(entry.count)}`);
+  }
+  return resolved;
+}
+
+function checkMetrics(metrics, where, galleryCount) {
+  if (metrics === undefined) return;
+  if (!isObject(metrics)) fail(`${where} must be an object, got ${show(metrics)}`);
+  if (metrics.test_loss !== undefined && !(isFiniteNumber(metrics.test_loss) && metrics.test_loss >= 0)) {
+    fail(`${where}.test_loss must be a non-negative number, got ${show(metrics.test_loss)}`);
+  }
+  if (metrics.test_accuracy !== undefined && !isFraction(metrics.test_accuracy)) {
+    fail(`${where}.test_accuracy must be a number in [0, 1], got ${show(metrics.test_accuracy)}`);
+  }
+  if (metrics.per_class_accuracy !== undefined) {
+    checkList(metrics.per_class_accuracy, `${where}.per_class_accuracy`, CLASSES, (value, at) => {
+      if (!isFraction(value)) fail(`${at} must be a number in [0, 1], got ${show(value)}`);
+    });
+    if (metrics.per_class_accuracy.length !== CLASSES) fail(`${where}.per_class_accuracy must list ${CLASSES} accuracies`);
+  }
+  if (metrics.confusion !== undefined) {
+    const confusion = metrics.confusion;
+    const square =
+      Array.isArray(confusion) && confusion.length === CLASSES && confusion.every((row) => Array.isArray(row) && row.length === CLASSES);
+    if (!square) fail(`${where}.confusion must be a ${CLASSES}×${CLASSES} table of counts`);
+    confusion.forEach((row, r) => {
+      row.forEach((count, c) => {
+        if (!isIndex(count)) fail(`${where}.confusion[${r}][${c}] must be a count, got ${show(count)}`);
+      });
+    });
+  }
+  if (metrics.mistakes !== undefined) {
+    checkList(metrics.mistakes, `${where}.mistakes`, LIMITS.mistakes, (mistake, at) => {
+      if (!isObject(mistake)) fail(`${at} must be an object, got ${show(mistake)}`);
+      for (const key of ["label", "predicted"]) {
+        if (!(isIndex(mistake[key]) && mistake[key] < CLASSES))
+          fail(`${at}.${key} must be a class from 0 to ${CLASSES - 1}, got ${show(mistake[key])}`);
+      }
+      if (!isIndex(mistake.test_index)) fail(`${at}.test_index must be a test-set index, got ${show(mistake.test_index)}`);
+      if (mistake.confidence !== undefined && !isFraction(mistake.confidence)) fail(`${at}.confidence must be a number in [0, 1]`);
+      if (!(isIndex(mistake.gallery_index) && mistake.gallery_index < galleryCount)) {
+        fail(`${at}.gallery_index must be a row of the gallery (0 to ${galleryCount - 1}), got ${show(mistake.gallery_index)}`);
+      }
+    });
+  }
+}
+
+function checkTimeline(timeline, manifestUrl, galleryCount) {
+  if (!Array.isArray(timeline) || timeline.length === 0) fail("timeline must be a non-empty list of snapshots");
+  if (timeline.length > LIMITS.snapshots)
+    fail(`timeline has ${timeline.length} snapshots, more than the ${LIMITS.snapshots} this page accepts`);
+  const ids = new Set();
+  return timeline.map((snapshot, position) => {
+    const where = `timeline[${position}]`;
+    if (!isObject(snapshot)) fail(`${where} is not an object`);
+    if (snapshot.index !== position) fail(`${where}.index is ${show(snapshot.index)}, expected ${position} (timeline out of order)`);
+    if (typeof snapshot.id !== "string" || !/^[A-Za-z0-9_-]{1,40}$/.test(snapshot.id)) {
+      fail(`${where}.id must be 1–40 letters, digits, "_" or "-", got ${show(snapshot.id)}`);
+    }
+    if (ids.has(snapshot.id)) fail(`${where}.id "${snapshot.id}" is used twice`);
+    ids.add(snapshot.id);
+    if (typeof snapshot.label !== "string" || snapshot.label === "" || snapshot.label.length > 60) {
+      fail(`${where}.label must be a short text, got ${show(snapshot.label)}`);
+    }
+    if (!Number.isInteger(snapshot.images_seen) || snapshot.images_seen < 0) fail(`${where}.images_seen must be a non-negative integer`);
+    if (position === 0 && snapshot.images_seen !== 0) fail("timeline[0].images_seen must be 0 (the untrained network)");
+    if (position > 0 && snapshot.images_seen <= timeline[position - 1].images_seen) {
+      fail(`${where}.images_seen must be larger than the previous snapshot's (timeline out of order)`);
+    }
+    checkMetrics(snapshot.metrics, `${where}.metrics`, galleryCount);
+    return resolveFile(snapshot, where, manifestUrl);
+  });
+}
+
+function checkLossHistory(history) {
+  if (history === undefined) return;
+  if (!isObject(history)) fail(`loss_history must be an object, got ${show(history)}`);
+  checkList(history.images_seen, "loss_history.images_seen", LIMITS.lossPoints, (value, at) => {
+    if (!isIndex(value)) fail(`${at} must be a number of images, got ${show(value)}`);
+  });
+  checkList(history.loss, "loss_history.loss", LIMITS.lossPoints, (value, at) => {
+    if (!(isFiniteNumber(value) && value >= 0)) fail(`${at} must be a non-negative number, got ${show(value)}`);
+  });
+  if (history.loss.length !== history.images_seen.length) fail("loss_history.loss and loss_history.images_seen differ in length");
+}
+
+/**
+ * Check a parsed manifest and return a copy whose file entries carry absolute `url`s
+ * (and whose model has its class_names).
+ */
+export function validateManifest(json, manifestUrl) {
+  if (!isObject(json)) fail("the manifest is not a JSON object");
+  if (json.format !== FORMAT) fail(`format must be "${FORMAT}", got ${show(json.format)}`);
+  if (json.format_version !== FORMAT_VERSION) {
+    fail(`unsupported format_version ${show(json.format_version)} (this page reads version ${FORMAT_VERSION})`);
+  }
+  checkModel(json.model);
+  const manifest = { ...json, url: new URL(manifestUrl).href };
+  for (const key of ["probe", "gallery"]) {
+    if (json[key] !== undefined) manifest[key] = checkSampleFile(json[key], key, manifestUrl);
+  }
+  const galleryCount = manifest.gallery?.count ?? (manifest.gallery ? LIMITS.sampleDigits : 0);
+  manifest.timeline = checkTimeline(json.timeline, manifestUrl, galleryCount);
+  // Class names are optional in the format: the views always get ten.
+  manifest.model = { ...json.model, class_names: json.model.class_names ?? DIGIT_NAMES };
+  if (json.latent !== undefined) {
+    if (!(isObject(json.latent) && isCount(json.latent.probe_size) && json.latent.probe_size <= LIMITS.sampleDigits)) {
+      fail(`latent.probe_size must be a number of digits from 1 to ${LIMITS.sampleDigits}`);
+    }
+    if (manifest.probe?.count !== undefined && manifest.probe.count !== json.latent.probe_size) {
+      fail(`latent.probe_size is ${json.latent.probe_size}, but probe.count is ${manifest.probe.count}`);
+    }
+  }
+  checkLossHistory(json.loss_history);
+  const trainSize = json.training?.dataset?.train_size;
+  if (trainSize !== undefined && !isCount(trainSize))
+    fail(`training.dataset.train_size must be a positive integer, got ${show(trainSize)}`);
+  return manifest;
+}
+
+/** The tensors every snapshot must hold, and no others: Map<name, shape>. */
+export function snapshotShapes(manifest) {
+  const sizes = manifest.model.layer_sizes;
+  const shapes = new Map();
+  for (let i = 0; i < sizes.length - 1; i++) {
+    shapes.set(`layers.${i}.weight`, [sizes[i + 1], sizes[i]]);
+    shapes.set(`layers.${i}.bias`, [sizes[i + 1]]);
+  }
+  if (manifest.latent) {
+    const hidden = sizes.at(-2);
+    shapes.set("latent.mean", [hidden]);
+    shapes.set("latent.components", [2, hidden]);
+    shapes.set("latent.coords", [manifest.latent.probe_size, 2]);
+  }
+  return shapes;
+}

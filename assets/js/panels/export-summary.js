@@ -1,0 +1,19 @@
+// Facts about the open export, from its manifest: which file and how many snapshots
+// (#export-name), and how many learned numbers the network has (the lede's count).
+import { parameterCount } from "../model/mlp.js";
+
+export class ExportSummary {
+  /** @param {{name: HTMLElement, parameterCount: HTMLElement}} elements */
+  constructor({ name, parameterCount }) {
+    this.name = name;
+    this.parameterCount = parameterCount;
+  }
+
+  update(state, changed) {
+    if (!changed.has("manifest")) return;
+    const { manifest, exportPath } = state;
+    this.name.textContent = `Export: ${exportPath} · ${manifest.timeline.length} snapshots`;
+    const count = manifest.model.parameter_count ?? parameterCount(manifest.model.layer_sizes);
+    this.parameterCount.textContent = count.toLocaleString("en");
+  }
+}

@@ -1,0 +1,106 @@
+// The training timeline: #timeline range (native keyboard: arrows, Home, End),
+// play/pause, the label of the requested snapshot, the test accuracy of the
+// one shown, and a sparkline of accuracy over the whole run behind the track.
+import { formatAccuracy, formatImagesSeen } from "./timeline-format.js";
+
+const PLAY_STEP_MS = 650;
+
+export class TimelineBar {
+  constructor(elements, { onScrub, onEngage }) {
+    Object.assign(this, elements); // container, range, play, label, status, accuracy, sparkline
+    this.onScrub = onScrub;
+    // The user is about to use the timeline (hover, focus, touch): time to prefetch.
+    for (const type of ["pointerenter", "focusin", "pointerdown"]) this.container.addEventListener(type, () => onEngage());
+    this.timer = null;
+    this.state = null; // the app state, read again when the sparkline is resized
+    this.range.addEventListener("input", () => this.onScrub(Number(this.range.value)));
+    this.play.addEventListener("click", () => (this.timer ? this.stop() : this.start()));
+    new ResizeObserver(() => this.drawSparkline()).observe(this.sparkline);
+  }
+
+  start() {
+    if (Number(this.range.value) >= Number(this.range.max)) this.jump(0);
+    this.timer = setInterval(() => {
+      const next = Number(this.range.value) + 1;
+      if (next > Number(this.range.max)) this.stop();
+      else this.jump(next);
+    }, PLAY_STEP_MS);
+    this.play.setAttribute("aria-pressed", "true");
+    this.play.setAttribute("aria-label", "Pause the training timeline");
+  }
+
+  stop() {
+    clearInterval(this.timer);
+    this.timer = null;
+    this.play.setAttribute("aria-pressed", "false");
+    this.play.setAttribute("aria-label", "Play the training timeline");
+  }
+
+  jump(index) {
+    this.range.value = String(index);
+    this.onScrub(index);
+  }
+
+  update(state, changed) {
+    this.state = state;
+    const { manifest, timeline, snapshot } = state;
+    if (!manifest) return;
+    if (changed.has("manifest")) {
+      this.range.max = String(manifest.timeline.length - 1);
+      this.range.disabled = false;
+    }
+    if (!changed.has("timeline") && !changed.has("manifest")) return;
+    const requested = manifest.timeline[timeline.requested];
+    const shown = snapshot?.entry;
+    if (requested) {
+      const trainSize = manifest.training?.dataset?.train_size;
+      this.label.textContent = `${formatImagesSeen(requested.images_seen, trainSize)} ${requested.images_seen === 0 ? "images · untrained" : "seen"}`;
+      this.range.setAttribute("aria-valuetext", `${requested.label}, snapshot ${requested.index + 1} of ${manifest.timeline.length}`);
+      if (document.activeElement !== this.range && Number(this.range.value) !== timeline.requested)
+        this.range.value = String(timeline.requested);
+    }
+    this.status.textContent = timeline.failed
+      ? `(failed — showing ${shown ? shown.label : "nothing"})`
+      : shown && requested && shown.index !== requested.index
+        ? "loading…"
+        : "";
+    this.accuracy.textContent = shown ? formatAccuracy(shown.metrics?.test_accuracy) : "–";
+    this.container.dataset.snapshot = shown ? shown.id : "";
+    if (changed.has("snapshot") || changed.has("manifest")) this.drawSparkline();
+  }
+
+  /** Test accuracy per snapshot as a soft line, with the shown snapshot marked. */
+  drawSparkline() {
+    const manifest = this.state?.manifest;
+    const current = this.state?.snapshot?.index ?? -1;
+    const canvas = this.sparkline;
+    const width = canvas.clientWidth,
+      height = canvas.clientHeight;
+    if (!manifest || !width) return;
+    const ratio = window.devicePixelRatio || 1;
+    canvas.width = Math.round(width * ratio);
+    canvas.height = Math.round(height * ratio);
+    const context = canvas.getContext("2d");
+    context.scale(ratio, ratio);
+    const points = manifest.timeline.map((entry, i, all) => {
+      // The range thumb's centre runs from 8 px to width - 8 px.
+      const x = 8 + (all.length > 1 ? (i / (all.length - 1)) * (width - 16) : 0);
+      const y = height - 4 - (entry.metrics?.test_accuracy ?? 0) * (height - 8);
+      return [x, y];
+    });
+    context.lineWidth = 1.5;
+    context.strokeStyle = "rgba(240, 160, 75, 0.55)";
+    context.beginPath();
+    for (const [i, [x, y]] of points.entries()) {
+      if (i) context.lineTo(x, y);
+      else context.moveTo(x, y);
+    }
+    context.stroke();
+    if (points[current]) {
+      context.fillStyle = "#ffcf7a";
+      context.beginPath();
+      context.arc(points[current][0], points[current][1], 3.5, 0, Math.PI * 2);
+      context.fill();
+    }
+  }
+}
