@@ -19,9 +19,9 @@ snapshot whenever the images seen reach the next point of the timeline (50, 120,
 40,000 images, then 1×, 2×, … the training set); `snapshot()` takes one whenever you
 like. Every snapshot scores the float16-rounded weights on the 10,000 test digits and
 places the latent-map probe digits; only these small results stay in memory. `close()`
-adds a last snapshot where training ended and writes manifest and folder through a
-temporary folder and a rename, so a failure never leaves a half-written export and never
-harms the previous one. Used as a context manager, a loop that raises writes nothing.
+adds a last snapshot where training ended and publishes the export by one atomic rename
+of its manifest (training/export.py), so a failure or a kill never leaves a half-written
+export and never harms the previous one. Used as a context manager, a loop that raises writes nothing.
 
 training/mlp_train.py records its MLP and CNN through this same class."""
 
@@ -39,7 +39,7 @@ from torch import nn
 
 from training import export, latent
 from training.layers import ModelDescription, UnsupportedModelError, describe, forward
-from training.manifest import GALLERY_FILE, PROBE_FILE, add_gallery, build_manifest, probe_file
+from training.manifest import add_gallery, build_manifest, probe_file
 from training.metrics import evaluate
 from training.mnist_data import MnistTest, load_mnist_test
 from training.normalisation import PIXEL_MEAN, PIXEL_STD, normalise
@@ -167,8 +167,8 @@ class TimelineRecorder:
             self.snapshot()
         probe, probe_payload = probe_file(self.probe_indices, self._test_images, self._test_labels, self.stem)
         gallery, gallery_payload = add_gallery(self.entries, self._test_images, self._test_labels, self.stem)
-        self.files[PROBE_FILE] = probe_payload
-        self.files[GALLERY_FILE] = gallery_payload
+        self.files[export.file_name(probe)] = probe_payload
+        self.files[export.file_name(gallery)] = gallery_payload
         manifest = build_manifest(
             architecture=self.architecture,
             description=self.description,
@@ -233,8 +233,8 @@ class TimelineRecorder:
         epoch = images_seen / self.train_size
         metadata = {"id": snapshot.id, "index": index, "images_seen": images_seen, "step": step, "epoch": epoch}
         payload = export.snapshot_payload(weights16, projection, metadata)
-        name = f"{index:03d}_{snapshot.id}.safetensors"
-        self.files[name] = payload
+        file = export.file_entry(self.stem, f"{index:03d}_{snapshot.id}", payload)
+        self.files[export.file_name(file)] = payload
         self.entries.append(
             {
                 "index": index,
@@ -243,7 +243,7 @@ class TimelineRecorder:
                 "images_seen": images_seen,
                 "step": step,
                 "epoch": epoch,
-                **export.file_entry(self.stem, name, payload),
+                **file,
                 "metrics": metrics,
             }
         )
