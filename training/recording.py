@@ -22,6 +22,8 @@ places the latent-map probe digits; only these small results stay in memory. `cl
 adds a last snapshot where training ended and publishes the export by one atomic rename
 of its manifest (training/export.py), so a failure or a kill never leaves a half-written
 export and never harms the previous one. Used as a context manager, a loop that raises writes nothing.
+A snapshot whose weights or activations are not finite (training diverged) raises
+DivergedError.
 
 training/mlp_train.py records its MLP and CNN through this same class."""
 
@@ -45,10 +47,19 @@ from training.mnist_data import MnistTest, load_mnist_test
 from training.normalisation import PIXEL_MEAN, PIXEL_STD, normalise
 from training.schedule import next_target, snapshot_at
 
-__all__ = ["TimelineRecorder", "UnsupportedModelError"]
+__all__ = ["DivergedError", "TimelineRecorder", "UnsupportedModelError"]
 
 LOSS_HISTORY_POINTS = 3000
 _RESERVED_TRAINING_KEYS = {"dataset", "versions", "duration_seconds", "completed", "stopped_early_note"}
+
+
+class DivergedError(ValueError):
+    """Training diverged: the loss, the weights or the activations are no longer finite
+    numbers (almost always a learning rate that is too high). Nothing is written."""
+
+    def __init__(self, what: str, images_seen: int, step: int):
+        super().__init__(f"{what} at step {step:,} ({images_seen:,} images seen)")
+        self.what, self.images_seen, self.step = what, images_seen, step
 
 
 class TimelineRecorder:
@@ -220,10 +231,14 @@ class TimelineRecorder:
         }
         weights = {name: tensor.float() for name, tensor in weights16.items()}
         if not all(torch.isfinite(tensor).all() for tensor in weights.values()):
-            raise ValueError(f"the model's weights are not finite (or overflow float16) at {images_seen} images")
+            raise DivergedError("the weights are no longer finite numbers (or overflow float16)", images_seen, step)
         logits = forward(self.description, weights, self._images)
-        metrics = evaluate(logits, self._labels)
         hidden = forward(self.description, weights, self._probe_images, capture=self.description.latent_layer)
+        if not (torch.isfinite(logits).all() and torch.isfinite(hidden).all()):
+            raise DivergedError("the activations are no longer finite numbers", images_seen, step)
+        metrics = evaluate(logits, self._labels)
+        if not math.isfinite(metrics["test_loss"]):
+            raise DivergedError("the test loss is no longer a finite number", images_seen, step)
         projection = latent.project(hidden, self._previous_coords)
         self._previous_coords = projection.coords
         self._next_target = next_target(images_seen, self.train_size)
