@@ -16,7 +16,7 @@ from training import augment
 from training.config import TrainConfig
 from training.mnist_data import Mnist
 from training.normalisation import normalise
-from training.recording import TimelineRecorder
+from training.recording import DivergedError, TimelineRecorder
 from training.schedule import steps, timeline
 
 PROGRESS_UPDATES = 3000
@@ -52,7 +52,8 @@ def train(
     recorder: TimelineRecorder,
     on_progress: ProgressCallback,
 ) -> None:
-    """Trains on `total` images, telling the recorder about every step."""
+    """Trains on `total` images, telling the recorder about every step. Raises
+    DivergedError (nothing written) when the loss or the weights stop being finite."""
     device = data.images.device
     cuts = [snapshot.images_seen for snapshot in timeline(total, len(data))]
     plan = list(steps(total, len(data), config.batch_size, cuts))
@@ -77,7 +78,10 @@ def train(
         window_loss.add_(loss, alpha=len(batch))
         window_images += len(batch)
         if step_number % window == 0 or step_number == len(plan):
-            on_progress(step.images_seen, window_loss.item() / window_images)
+            mean_loss = window_loss.item() / window_images  # the one read-back per window
+            if not math.isfinite(mean_loss):
+                raise DivergedError("the training loss is no longer a finite number", step.images_seen, step_number)
+            on_progress(step.images_seen, mean_loss)
             window_loss.zero_()
             window_images = 0
 

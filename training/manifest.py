@@ -14,8 +14,8 @@ from training import export
 from training.layers import ModelDescription
 from training.normalisation import PIXEL_SCALE
 
-GALLERY_FILE = "gallery.safetensors"
-PROBE_FILE = "probe.safetensors"
+GALLERY_FILE = "gallery"  # base names: export.file_entry adds a content hash
+PROBE_FILE = "probe"
 
 
 def add_gallery(entries: list[dict], test_images: np.ndarray, test_labels: np.ndarray, stem: str) -> tuple[dict, bytes]:

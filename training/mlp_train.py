@@ -19,10 +19,11 @@ if __package__ in (None, ""):  # run as a script: make `training` importable
 import torch
 from rich.console import Console
 
-from training.config import ConfigError, available_cores, fail, parse_config
+from training.config import ConfigError, TrainConfig, available_cores, fail, parse_config
 from training.mnist_data import MIRRORS, DataError, load_mnist
 from training.model import resolve_device
 from training.progress import describe_path, human_bytes, print_summary
+from training.recording import DivergedError
 from training.run import run
 
 MIRRORS_VARIABLE = "MNIST_MIRRORS"  # space-separated base URLs replacing the public mirrors
@@ -43,7 +44,10 @@ def main(argv: list[str] | None = None) -> int:
         fail(str(error), code=1)
 
     console = Console(stderr=True)
-    result = run(config, mnist, device, console)
+    try:
+        result = run(config, mnist, device, console)
+    except DivergedError as error:
+        fail(diverged_message(error, config.lr), code=1)
     if result.shortened_note:
         console.print(f"[yellow]{result.shortened_note}")
     final = result.manifest["timeline"][-1]
@@ -58,6 +62,16 @@ def main(argv: list[str] | None = None) -> int:
         ],
     )
     return 0
+
+
+def diverged_message(error: DivergedError, lr: float) -> str:
+    """One line: where training diverged, the likely cause and a learning rate to try."""
+    default = TrainConfig.lr
+    smaller = default if lr > default else lr / 10
+    return (
+        f"training diverged: {error}; the learning rate is likely too high (--lr {lr:g}): "
+        f"try a smaller one, e.g. --lr {smaller:g} (nothing was written)"
+    )
 
 
 if __name__ == "__main__":

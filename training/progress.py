@@ -36,8 +36,12 @@ class TrainingProgress:
         self._progress.start()
         return self
 
-    def __exit__(self, *exc) -> None:
-        self._progress.stop()
+    def __exit__(self, kind, *exc) -> None:
+        if kind is None:
+            self._progress.stop()
+        else:  # a failed run ends on its one-line error alone: the bar is cleared, no blank line
+            self._progress.live.transient = True
+            self._progress.live.stop()
 
     def update(self, images_seen: int, loss: float) -> None:
         elapsed = max(time.perf_counter() - self._start, 1e-9)

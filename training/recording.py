@@ -19,9 +19,11 @@ snapshot whenever the images seen reach the next point of the timeline (50, 120,
 40,000 images, then 1×, 2×, … the training set); `snapshot()` takes one whenever you
 like. Every snapshot scores the float16-rounded weights on the 10,000 test digits and
 places the latent-map probe digits; only these small results stay in memory. `close()`
-adds a last snapshot where training ended and writes manifest and folder through a
-temporary folder and a rename, so a failure never leaves a half-written export and never
-harms the previous one. Used as a context manager, a loop that raises writes nothing.
+adds a last snapshot where training ended and publishes the export by one atomic rename
+of its manifest (training/export.py), so a failure or a kill never leaves a half-written
+export and never harms the previous one. Used as a context manager, a loop that raises writes nothing.
+A snapshot whose weights or activations are not finite (training diverged) raises
+DivergedError.
 
 training/mlp_train.py records its MLP and CNN through this same class."""
 
@@ -39,16 +41,25 @@ from torch import nn
 
 from training import export, latent
 from training.layers import ModelDescription, UnsupportedModelError, describe, forward
-from training.manifest import GALLERY_FILE, PROBE_FILE, add_gallery, build_manifest, probe_file
+from training.manifest import add_gallery, build_manifest, probe_file
 from training.metrics import evaluate
 from training.mnist_data import MnistTest, load_mnist_test
 from training.normalisation import PIXEL_MEAN, PIXEL_STD, normalise
 from training.schedule import next_target, snapshot_at
 
-__all__ = ["TimelineRecorder", "UnsupportedModelError"]
+__all__ = ["DivergedError", "TimelineRecorder", "UnsupportedModelError"]
 
 LOSS_HISTORY_POINTS = 3000
 _RESERVED_TRAINING_KEYS = {"dataset", "versions", "duration_seconds", "completed", "stopped_early_note"}
+
+
+class DivergedError(ValueError):
+    """Training diverged: the loss, the weights or the activations are no longer finite
+    numbers (almost always a learning rate that is too high). Nothing is written."""
+
+    def __init__(self, what: str, images_seen: int, step: int):
+        super().__init__(f"{what} at step {step:,} ({images_seen:,} images seen)")
+        self.what, self.images_seen, self.step = what, images_seen, step
 
 
 class TimelineRecorder:
@@ -167,8 +178,8 @@ class TimelineRecorder:
             self.snapshot()
         probe, probe_payload = probe_file(self.probe_indices, self._test_images, self._test_labels, self.stem)
         gallery, gallery_payload = add_gallery(self.entries, self._test_images, self._test_labels, self.stem)
-        self.files[PROBE_FILE] = probe_payload
-        self.files[GALLERY_FILE] = gallery_payload
+        self.files[export.file_name(probe)] = probe_payload
+        self.files[export.file_name(gallery)] = gallery_payload
         manifest = build_manifest(
             architecture=self.architecture,
             description=self.description,
@@ -220,10 +231,14 @@ class TimelineRecorder:
         }
         weights = {name: tensor.float() for name, tensor in weights16.items()}
         if not all(torch.isfinite(tensor).all() for tensor in weights.values()):
-            raise ValueError(f"the model's weights are not finite (or overflow float16) at {images_seen} images")
+            raise DivergedError("the weights are no longer finite numbers (or overflow float16)", images_seen, step)
         logits = forward(self.description, weights, self._images)
-        metrics = evaluate(logits, self._labels)
         hidden = forward(self.description, weights, self._probe_images, capture=self.description.latent_layer)
+        if not (torch.isfinite(logits).all() and torch.isfinite(hidden).all()):
+            raise DivergedError("the activations are no longer finite numbers", images_seen, step)
+        metrics = evaluate(logits, self._labels)
+        if not math.isfinite(metrics["test_loss"]):
+            raise DivergedError("the test loss is no longer a finite number", images_seen, step)
         projection = latent.project(hidden, self._previous_coords)
         self._previous_coords = projection.coords
         self._next_target = next_target(images_seen, self.train_size)
@@ -233,8 +248,8 @@ class TimelineRecorder:
         epoch = images_seen / self.train_size
         metadata = {"id": snapshot.id, "index": index, "images_seen": images_seen, "step": step, "epoch": epoch}
         payload = export.snapshot_payload(weights16, projection, metadata)
-        name = f"{index:03d}_{snapshot.id}.safetensors"
-        self.files[name] = payload
+        file = export.file_entry(self.stem, f"{index:03d}_{snapshot.id}", payload)
+        self.files[export.file_name(file)] = payload
         self.entries.append(
             {
                 "index": index,
@@ -243,7 +258,7 @@ class TimelineRecorder:
                 "images_seen": images_seen,
                 "step": step,
                 "epoch": epoch,
-                **export.file_entry(self.stem, name, payload),
+                **file,
                 "metrics": metrics,
             }
         )

@@ -15,9 +15,9 @@ pytestmark = pytest.mark.browser
 
 
 def snapshot_requests(paths: list[str]) -> list[str]:
-    """Timeline snapshot files requested (NNN_id.safetensors), in order."""
+    """Timeline snapshot files requested (NNN_id.safetensors, or NNN_id.<hash>.safetensors), in order."""
     names = [path.rsplit("/", 1)[-1] for path in paths]
-    return [name for name in names if re.fullmatch(r"\d{3}_\w+\.safetensors", name)]
+    return [name for name in names if re.fullmatch(r"\d{3}_\w+(\.[0-9a-f]{8})?\.safetensors", name)]
 
 
 def settle(server, quiet: float = 0.4, timeout: float = 10) -> None:

@@ -34,5 +34,7 @@ def test_another_seed_gives_another_export(short_run, mnist, tmp_path):
     run_quietly(config, mnist)
     other = export_digest(config.export_path)
     first = export_digest(short_run.manifest_path)
-    assert other["files"]["000_init.safetensors"] != first["files"]["000_init.safetensors"]
-    assert other["files"]["probe.safetensors"] != first["files"]["probe.safetensors"]
+    for key in ("probe", "gallery"):
+        assert other["manifest"][key]["sha256"] != first["manifest"][key]["sha256"]
+    assert other["manifest"]["timeline"][0]["sha256"] != first["manifest"]["timeline"][0]["sha256"]
+    assert not other["files"].keys() & first["files"].keys()  # content-addressed names: none shared
