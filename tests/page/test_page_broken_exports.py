@@ -48,7 +48,7 @@ def broken_snapshot(site: Path, kind: str) -> dict:
 MANIFEST_PROBLEMS = {
     "missing manifest": (None, "exports/nope.json: could not be loaded (HTTP 404"),
     "invalid JSON": ('{"format": "mnist-mlp-timeline", ', "exports/nope.json: not valid JSON"),
-    "wrong version": ({**manifest(), "format_version": 2}, "exports/nope.json: unsupported format_version 2"),
+    "wrong version": ({**manifest(), "format_version": 3}, "exports/nope.json: unsupported format_version 3"),
     "layer sizes": (
         {**manifest(), "model": {**manifest()["model"], "layer_sizes": [784, 128, 64, 9]}},
         "exports/nope.json: model.layer_sizes must end with 10",
