@@ -24,6 +24,18 @@ def torch_logits(weights: dict[str, torch.Tensor], images: torch.Tensor, layer_c
     return x
 
 
+def js_oracle(tmp_path, spec: dict, images, logits: torch.Tensor, snapshot, *manifest_path) -> dict:
+    """The page's forward pass (tests/js/oracle-check.mjs) on `images` and `snapshot`,
+    compared by node with PyTorch's `logits`: {count, maxAbsDiff, argmaxMismatches}."""
+    fixture = tmp_path / "oracle.json"
+    rows = [{"pixels": image.reshape(-1).tolist(), "logits": row.tolist()} for image, row in zip(images, logits)]
+    fixture.write_text(json.dumps({"input": spec, "images": rows}))
+    command = ["node", str(REPO / "tests" / "js" / "oracle-check.mjs"), str(fixture), str(snapshot)]
+    run = subprocess.run([*command, *map(str, manifest_path)], capture_output=True, text=True, check=False, timeout=120)
+    assert run.returncode == 0, run.stderr
+    return json.loads(run.stdout)
+
+
 @pytest.mark.parametrize("position", [0, -1], ids=["untrained", "trained"])
 def test_js_forward_pass_matches_pytorch(tmp_path, mnist_dir, position):
     data = manifest()
@@ -39,26 +51,7 @@ def test_js_forward_pass_matches_pytorch(tmp_path, mnist_dir, position):
     x = (torch.from_numpy(chosen.reshape(IMAGES, 784).astype("float32")) / spec["scale"] - spec["mean"]) / spec["std"]
     with torch.no_grad():
         logits = torch_logits(weights, x, len(data["model"]["layer_sizes"]) - 1)
-    fixture = tmp_path / "oracle.json"
-    fixture.write_text(
-        json.dumps(
-            {
-                "input": spec,
-                "images": [
-                    {"pixels": image.reshape(-1).tolist(), "logits": row.tolist()} for image, row in zip(chosen, logits)
-                ],
-            }
-        )
-    )
-    run = subprocess.run(
-        ["node", str(REPO / "tests" / "js" / "oracle-check.mjs"), str(fixture), str(snapshot)],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
-    assert run.returncode == 0, run.stderr
-    result = json.loads(run.stdout)
+    result = js_oracle(tmp_path, spec, chosen, logits, snapshot)
     assert result["count"] == IMAGES
     assert result["maxAbsDiff"] <= 1e-3, result
     assert result["argmaxMismatches"] == 0, result
@@ -108,26 +101,7 @@ def test_js_forward_pass_matches_pytorch_on_the_cnn(tmp_path, mnist_dir, positio
     x = (torch.from_numpy(chosen.reshape(IMAGES, 784).astype("float32")) / spec["scale"] - spec["mean"]) / spec["std"]
     with torch.no_grad():
         logits = torch_layers(weights, data["model"]["layers"], x)
-    fixture = tmp_path / "oracle.json"
-    fixture.write_text(
-        json.dumps(
-            {
-                "input": spec,
-                "images": [
-                    {"pixels": image.reshape(-1).tolist(), "logits": row.tolist()} for image, row in zip(chosen, logits)
-                ],
-            }
-        )
-    )
-    run = subprocess.run(
-        ["node", str(REPO / "tests" / "js" / "oracle-check.mjs"), str(fixture), str(snapshot), str(CNN_MANIFEST)],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
-    assert run.returncode == 0, run.stderr
-    result = json.loads(run.stdout)
+    result = js_oracle(tmp_path, spec, chosen, logits, snapshot, CNN_MANIFEST)
     print(f"CNN oracle {entry['id']}: {result}")
     assert result["count"] == IMAGES
     assert result["maxAbsDiff"] <= 1e-3, result

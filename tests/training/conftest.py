@@ -3,6 +3,7 @@ run per architecture shared by every test that only reads its export."""
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,3 +44,11 @@ def short_cnn_run(tmp_path_factory, mnist, mnist_dir) -> ShortRun:
     config = short_config(path, mnist_dir, architecture="cnn", hidden_dims=(64,), max_images=SHORT_CNN_IMAGES)
     result, output = run_quietly(config, mnist)
     return ShortRun(config, result, output)
+
+
+@pytest.fixture
+def previous_export(short_run, tmp_path) -> Path:
+    """A complete, valid export in a fresh folder, to be overwritten by the test."""
+    folder = tmp_path / "exports"
+    shutil.copytree(short_run.manifest_path.parent, folder)
+    return folder / short_run.manifest_path.name

@@ -25,14 +25,6 @@ pytestmark = pytest.mark.slow  # trains on real MNIST
 REPO = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture
-def previous_export(short_run, tmp_path) -> Path:
-    """A complete, valid export in a fresh folder, to be overwritten by the test."""
-    folder = tmp_path / "exports"
-    shutil.copytree(short_run.manifest_path.parent, folder)
-    return folder / short_run.manifest_path.name
-
-
 @pytest.fixture(scope="module")
 def new_export(tmp_path_factory, mnist, mnist_dir) -> tuple[dict, dict[str, bytes]]:
     """Manifest and files of another run (same seed, shorter: it shares the untrained

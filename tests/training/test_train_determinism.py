@@ -12,7 +12,9 @@ from train_runs import run_quietly
 pytestmark = pytest.mark.slow  # trains on real MNIST
 
 
-def test_same_seed_gives_identical_files_and_manifest(short_run, mnist, tmp_path):
+@pytest.mark.parametrize("architecture", ["short_run", "short_cnn_run"], ids=["mlp", "cnn"])
+def test_same_seed_gives_identical_files_and_manifest(architecture, request, mnist, tmp_path):
+    short_run = request.getfixturevalue(architecture)
     first = export_digest(short_run.manifest_path)
     # the same export path (it is part of the recorded config), after moving the first run aside
     saved = tmp_path / "first"

@@ -4,7 +4,6 @@ where and why, exits 1, and leaves the previous export exactly as it was."""
 from __future__ import annotations
 
 import math
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -19,13 +18,6 @@ from training.mlp_train import main
 pytestmark = pytest.mark.slow  # trains on real MNIST
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def previous_export(short_run, tmp_path) -> Path:
-    folder = tmp_path / "exports"
-    shutil.copytree(short_run.manifest_path.parent, folder)
-    return folder / short_run.manifest_path.name
 
 
 def folder_state(manifest_path: Path) -> dict[str, bytes]:

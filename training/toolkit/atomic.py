@@ -19,6 +19,10 @@ def check_output_file(path: Path, suffix: str) -> Path:
         raise UsageError(f"{path}: the output must end in {suffix}")
     if path.is_dir():
         raise UsageError(f"{path} is a directory")
+    return _in_writable_folder(path)
+
+
+def _in_writable_folder(path: Path) -> Path:
     parent = path.parent if str(path.parent) else Path(".")
     if not parent.is_dir():
         raise UsageError(f"{path}: the folder {parent} does not exist")
@@ -57,12 +61,7 @@ def check_output_folder(path: Path) -> Path:
         raise UsageError(f"{path} exists and is not a folder")
     if path.is_dir() and any(path.iterdir()) and not (path / MARKER).exists():
         raise UsageError(f"{path} is a folder with other files in it: name a new or empty folder, or an earlier report")
-    parent = path.parent if str(path.parent) else Path(".")
-    if not parent.is_dir():
-        raise UsageError(f"{path}: the folder {parent} does not exist")
-    if not os.access(parent, os.W_OK):
-        raise UsageError(f"{path}: the folder {parent} is not writable")
-    return path
+    return _in_writable_folder(path)
 
 
 @contextlib.contextmanager

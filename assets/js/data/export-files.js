@@ -13,6 +13,13 @@ export async function sha256Hex(buffer) {
   return Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
 }
 
+/**
+ * Whether this runtime can hash: Web Crypto exists in Node and in browsers on secure
+ * origins (http://localhost too), but not on a plain-http LAN address, where the page
+ * still works and checks everything else.
+ */
+export const CAN_HASH = Boolean(globalThis.crypto?.subtle);
+
 /** The size and sha256 the manifest lists for a file (each when listed). */
 async function checkBytes(buffer, entry, verifyHash) {
   if (entry.bytes !== undefined && buffer.byteLength !== entry.bytes) {
@@ -48,7 +55,7 @@ function checkTensorSet(tensors, shapes, dtype) {
  * the safetensors encoding, exactly the tensors the model implies, finite values.
  * @returns {Promise<{metadata: object, tensors: Map, network: Network}>}
  */
-export async function readSnapshot(buffer, entry, manifest, { verifyHash = true } = {}) {
+export async function readSnapshot(buffer, entry, manifest, { verifyHash = CAN_HASH } = {}) {
   await checkBytes(buffer, entry, verifyHash);
   const { metadata, tensors } = parseSafetensors(buffer);
   checkTensorSet(tensors, snapshotShapes(manifest), manifest.model.tensor_dtype ?? "F16");
@@ -118,7 +125,7 @@ export function sampleSetFromTensors(tensors, inputShape, classes = 10) {
  * A probe or gallery file checked against its manifest entry (size, sha256, count) and the
  * model (input shape, classes).
  */
-export async function readSampleSet(buffer, entry, manifest, { verifyHash = true } = {}) {
+export async function readSampleSet(buffer, entry, manifest, { verifyHash = CAN_HASH } = {}) {
   await checkBytes(buffer, entry, verifyHash);
   const set = sampleSetFromTensors(parseSafetensors(buffer).tensors, manifest.model.input.shape, manifest.model.class_names.length);
   if (entry.count !== undefined && set.count !== entry.count)

@@ -2,12 +2,12 @@
 // sha256 and finiteness → build the network. Keeps an LRU cache of decoded
 // snapshots, prefetches neighbours, and while the user scrubs fast it drops
 // superseded downloads and never lets an older answer replace a newer one.
-import { readSnapshot } from "./export-files.js";
+import { CAN_HASH, readSnapshot } from "./export-files.js";
 import { displayPath, fetchFile, inFile } from "./fetch-file.js";
 import { LIMITS } from "./manifest.js";
 
 export class SnapshotStore {
-  constructor(manifest, { fetch = globalThis.fetch.bind(globalThis), capacity = 8, verifyHash = Boolean(globalThis.crypto?.subtle) } = {}) {
+  constructor(manifest, { fetch = globalThis.fetch.bind(globalThis), capacity = 8, verifyHash = CAN_HASH } = {}) {
     this.manifest = manifest;
     this.fetch = fetch;
     this.capacity = capacity;

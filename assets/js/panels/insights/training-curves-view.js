@@ -93,8 +93,13 @@ export class TrainingCurvesView {
     this.x = new SymlogScale(firstSeen, lastSeen);
     const losses = [...(history?.loss ?? []), ...timeline.map((entry) => entry.metrics?.test_loss)].filter((v) => v > 0);
     // A loop, not Math.min(...losses): a long history would overflow the call stack.
-    const range = losses.reduce(([low, high], loss) => [Math.min(low, loss), Math.max(high, loss)], [Infinity, 0]);
-    this.lossScale = new LogScale(range[0], range[1]);
+    let low = Number.POSITIVE_INFINITY;
+    let high = 0;
+    for (const loss of losses) {
+      low = Math.min(low, loss);
+      high = Math.max(high, loss);
+    }
+    this.lossScale = new LogScale(low, high);
     this.canvas.setAttribute("aria-valuemin", "0");
     this.canvas.setAttribute("aria-valuemax", String(timeline.length - 1));
   }
