@@ -106,4 +106,41 @@ export const de = {
   "tour.end.title": "Das ist der ganze Trick",
   "tour.end.text":
     "Zahlen rein, malnehmen und addieren, ReLU, noch einmal, Softmax: {parameters} gelernte Zahlen und sonst nichts. Zeichne jetzt deine eigenen Ziffern, klick ein Neuron an, um seine Zahlen zu sehen, oder zieh an der Zeitleiste. „So funktioniert's“ holt diese Führung zurück.",
+  // CNN feature maps
+  "neuron.inputPixel": "Eingabepixel, Zeile {row}, Spalte {column}",
+  "neuron.output": "Ausgabeneuron für die Ziffer {digit}",
+  "neuron.kindConv": "Faltungsschicht",
+  "neuron.kindPool": "Max-Pooling-Schicht",
+  "neuron.mapValue": "{kind} {layer}, Karte {map}, Zeile {row}, Spalte {column}",
+  "neuron.flatten": "Abgeflacht, Wert {index} von {size}",
+  "neuron.hidden": "Verborgene Schicht {layer}, Neuron {index} von {size}",
+  "neuron.sourcePixel": "Pixel {row},{column}",
+  "neuron.sourceHidden": "verborgen {layer} · {index}",
+  "neuron.inputValue": "Eingabewert",
+  "neuron.activation": "Aktivierung",
+  "neuron.probability": "Wahrscheinlichkeit",
+  "neuron.explainInput": "Ein Eingabeneuron hält ein Pixel des {shape}-Bildes, normiert wie die Trainingsdaten: (Tinte − {mean}) / {std}.",
+  "neuron.explainConv":
+    "Gewichtete Summe eines {k}×{k}-Fensters aller {channels} Eingabekarten, ein Kern pro Karte, plus der Bias der Karte.",
+  "neuron.explainPool": "Der größte Wert eines {k}×{k}-Fensters der Karte davor.",
+  "neuron.explainConvOne":
+    "Gewichtete Summe eines {k}×{k}-Fensters des Eingabebildes, gewichtet mit dem Kern der Karte, plus der Bias der Karte.",
+  "neuron.explainFlatten": "Derselbe Wert wie in den Karten davor, als ein langer Vektor ausgelegt.",
+  "neuron.explainOutput": "Gewichtete Summe = Bias + Σ Gewicht × Eingabe. Softmax macht aus den zehn Summen Wahrscheinlichkeiten.",
+  "neuron.explainHidden": "Gewichtete Summe = Bias + Σ Gewicht × Eingabe. ReLU gibt sie weiter, wenn sie positiv ist, sonst 0.",
+  "map.kernels": "Ihre {count} Kerne, je {k}×{k}, einer pro Eingabekarte (Orange addiert, Blau zieht ab):",
+  "map.kernelOne": "Ihr Kern, {k}×{k} (Orange addiert, Blau zieht ab):",
+  "map.kernel": "Kern für Eingabekarte {channel}",
+  "map.statsTitle": "Karte {map} für deine Zeichnung:",
+  "map.statsBlank": "Zeichne eine Ziffer, um die Werte von Karte {map} zu sehen.",
+  "map.min": "Min.",
+  "map.max": "Max.",
+  "map.mean": "Mittel",
+  "map.active": "Aktiv",
+  "map.explainConv":
+    "Karte {map} ist ein Filter: An jeder Stelle legt sie diese {k}×{k}-Kerne über die {channels} Karten davor, multipliziert, addiert alles samt Bias und wendet die Aktivierung an. Wo ihr Muster vorkommt, leuchtet die Karte orange.",
+  "map.explainConvOne":
+    "Karte {map} ist ein Filter: An jeder Stelle legt sie diesen {k}×{k}-Kern über das Eingabebild, multipliziert, addiert alles samt Bias und wendet die Aktivierung an. Wo ihr Muster vorkommt, leuchtet die Karte orange.",
+  "map.explainPool":
+    "Max-Pooling behält den größten Wert jedes {k}×{k}-Fensters der Karte {map} davor: Die Karte schrumpft von {from} auf {to} Pixel pro Seite, und ein um ein Pixel verschobenes Muster zählt trotzdem. Es hat keine Gewichte und keinen Bias.",
 };

@@ -65,3 +65,15 @@ export function indexAtTexel(card, x, y) {
   if (column >= card.columns || row >= card.rows || channel >= card.channels || cellX >= card.grid.columns) return -1;
   return (channel * card.rows + row) * card.columns + column;
 }
+
+/**
+ * The 3D centre of value `index` of a card, as scene/feature-maps.js places the card (centred at
+ * x = card.x, turned by `yaw` about the vertical): written to out[at..at+2].
+ */
+export function valueCentre(card, index, yaw, out, at) {
+  const { x, y } = texelOf(card, index);
+  const u = ((x + 0.5) / card.textureWidth - 0.5) * card.width;
+  out[at] = card.x + u * Math.cos(yaw);
+  out[at + 1] = (0.5 - (y + 0.5) / card.textureHeight) * card.height;
+  out[at + 2] = u * Math.sin(yaw);
+}

@@ -1,34 +1,37 @@
 // Details of the selected neuron: bias, weighted sum, activation and its
 // strongest incoming contributions — a few rows built once, updated in place.
+// A selected feature-map value also gets its map's kernels and statistics (feature-map-details.js).
+import { formatNumber, t } from "../i18n/i18n.js";
 import { cssColor } from "../model/palette.js";
+import { FeatureMapDetails } from "./feature-map-details.js";
 
 const ROWS = 6;
-const fmt = (v) => (v === null || v === undefined ? "–" : (Math.abs(v) < 0.0005 ? 0 : v).toFixed(3));
+const fmt = (v) => (v === null || v === undefined ? "–" : formatNumber(Math.abs(v) < 0.0005 ? 0 : v, 3));
 
 /** Neuron `index` of `layer` for a model (manifest.model: layer_sizes, input.shape), spelled out. */
 export function neuronName({ layer_sizes: sizes, layers, input }, layer, index) {
   if (layer === 0) {
     const columns = input.shape[1];
-    return `Input pixel, row ${Math.floor(index / columns) + 1}, column ${(index % columns) + 1}`;
+    return t("neuron.inputPixel", { row: Math.floor(index / columns) + 1, column: (index % columns) + 1 });
   }
-  if (layer === sizes.length - 1) return `Output neuron for digit ${index}`;
+  if (layer === sizes.length - 1) return t("neuron.output", { digit: index });
   const spec = layers?.[layer - 1];
   if (spec && spec.output_shape.length === 3) {
     const [, rows, columns] = spec.output_shape;
     const plane = rows * columns;
     const map = Math.floor(index / plane);
     const at = index - map * plane;
-    const kind = spec.type === "conv2d" ? "Convolution" : "Max-pool";
-    return `${kind} layer ${layer}, map ${map + 1}, row ${Math.floor(at / columns) + 1}, column ${(at % columns) + 1}`;
+    const kind = t(spec.type === "conv2d" ? "neuron.kindConv" : "neuron.kindPool");
+    return t("neuron.mapValue", { kind, layer, map: map + 1, row: Math.floor(at / columns) + 1, column: (at % columns) + 1 });
   }
-  if (spec?.type === "flatten") return `Flatten, value ${index + 1} of ${sizes[layer]}`;
-  return `Hidden layer ${layer}, neuron ${index + 1} of ${sizes[layer]}`;
+  if (spec?.type === "flatten") return t("neuron.flatten", { index: index + 1, size: sizes[layer] });
+  return t("neuron.hidden", { layer, index: index + 1, size: sizes[layer] });
 }
 
 /** A short name for an incoming neuron; input pixels as "pixel row,column" in an image `columns` wide. */
 function sourceName(layer, index, columns) {
-  if (layer === 0) return `pixel ${Math.floor(index / columns) + 1},${(index % columns) + 1}`;
-  return `hidden ${layer} · ${index + 1}`;
+  if (layer === 0) return t("neuron.sourcePixel", { row: Math.floor(index / columns) + 1, column: (index % columns) + 1 });
+  return t("neuron.sourceHidden", { layer, index: index + 1 });
 }
 
 export class NeuronPanel {
@@ -43,6 +46,8 @@ export class NeuronPanel {
     this.activation = $("neuron-activation");
     this.explain = $("neuron-explain");
     this.table = $("neuron-inputs");
+    this.maps = new FeatureMapDetails();
+    this.explain.after(this.maps.root);
     const body = this.table.querySelector("tbody");
     this.rows = Array.from({ length: ROWS }, () => {
       const row = body.insertRow();
@@ -62,49 +67,47 @@ export class NeuronPanel {
     const show = Boolean(selected && snapshot);
     this.empty.hidden = show;
     this.details.hidden = !show;
+    const { layer, index } = selected ?? {};
+    const weights = show && layer > 0 ? snapshot.network.layers[layer - 1] : null;
+    this.maps.update(weights?.outShape.length === 3 ? { layer: weights, stage: layer, index, result, changed } : null);
     if (!show) return;
     const { network } = snapshot;
-    const { layer, index } = selected;
     const { input } = manifest.model;
     const last = network.sizes.length - 1;
     this.name.textContent = neuronName(manifest.model, layer, index);
     if (layer === 0) {
       this.bias.textContent = "–";
       this.sum.textContent = "–";
-      this.activationLabel.textContent = "Input value";
+      this.activationLabel.textContent = t("neuron.inputValue");
       this.activation.textContent = fmt(result ? result.activations[0][index] : null);
-      this.explain.textContent = `An input neuron holds one pixel of the ${input.shape.join("×")} image, normalised like the training data: (ink − ${input.mean}) / ${input.std}.`;
+      this.explain.textContent = t("neuron.explainInput", { shape: input.shape.join("×"), mean: input.mean, std: input.std });
       this.table.hidden = true;
       return;
     }
-    const weights = network.layers[layer - 1];
     if (weights.type !== "linear") {
       // A feature-map value (or a flattened one): computed from a window, not one weight row.
       this.bias.textContent = weights.bias ? fmt(weights.bias[Math.floor(index / (weights.outSize / weights.outShape[0]))]) : "–";
       this.sum.textContent = fmt(result ? result.preActivations[layer - 1][index] : null);
-      this.activationLabel.textContent = "Activation";
+      this.activationLabel.textContent = t("neuron.activation");
       this.activation.textContent = fmt(result ? result.activations[layer][index] : null);
       this.explain.textContent =
         weights.type === "conv2d"
-          ? `Weighted sum of a ${weights.kernel}×${weights.kernel} window of all ${weights.channels} input maps, one kernel per map, plus the map's bias.`
+          ? t(weights.channels === 1 ? "neuron.explainConvOne" : "neuron.explainConv", { k: weights.kernel, channels: weights.channels })
           : weights.type === "maxpool2d"
-            ? `The largest value of a ${weights.kernel}×${weights.kernel} window of the map before.`
-            : "The same value as in the maps before, laid out as one long vector.";
+            ? t("neuron.explainPool", { k: weights.kernel })
+            : t("neuron.explainFlatten");
       this.table.hidden = true;
       return;
     }
     this.bias.textContent = fmt(weights.bias[index]);
     this.sum.textContent = fmt(result ? result.preActivations[layer - 1][index] : null);
-    this.activationLabel.textContent = layer === last ? "Probability" : "Activation";
+    this.activationLabel.textContent = t(layer === last ? "neuron.probability" : "neuron.activation");
     this.activation.textContent = result
       ? layer === last
-        ? `${(result.activations[layer][index] * 100).toFixed(1)} %`
+        ? `${formatNumber(result.activations[layer][index] * 100, 1)} %`
         : fmt(result.activations[layer][index])
       : "–";
-    this.explain.textContent =
-      layer === last
-        ? "Weighted sum = bias + Σ weight × input. Softmax turns the ten sums into probabilities."
-        : "Weighted sum = bias + Σ weight × input. ReLU passes it on if positive, else 0.";
+    this.explain.textContent = t(layer === last ? "neuron.explainOutput" : "neuron.explainHidden");
     this.table.hidden = false;
     this.fillRows(weights, index, layer - 1, result ? result.activations[layer - 1] : null, input.shape[1]);
   }

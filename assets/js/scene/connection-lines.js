@@ -17,7 +17,7 @@ const STEPS = 1024; // resolution of the value → colour tables
  * Alpha carries the size (|v|^0.75: weak lines fade); the colour carries the sign and never drops to
  * the palette's dark middle, so the many weak lines tint the picture instead of greying it.
  */
-function colourTables(alphas) {
+export function colourTables(alphas) {
   return alphas.map((layerAlpha) => {
     const ends = [new Uint32Array(STEPS), new Uint32Array(STEPS)];
     for (let i = 0; i < STEPS; i++) {

@@ -5,6 +5,7 @@
 // outside this file are the model's stages (0 = the input); `this.offset` maps them.
 
 import { denseStart } from "../model/layers.js";
+import { indexAtTexel } from "../model/map-layout.js";
 import { argmax } from "../model/mlp.js";
 import { gridShape, layout } from "../model/neuron-layout.js";
 import { cssGradient } from "../model/palette.js";
@@ -12,6 +13,7 @@ import { ConnectionLines } from "./connection-lines.js";
 import { applyEmphasis } from "./emphasis.js";
 import { FeatureMaps } from "./feature-maps.js";
 import { NeuronMesh } from "./neuron-mesh.js";
+import { ReceptiveFieldLines } from "./receptive-field-lines.js";
 
 const RELEVANT = ["snapshot", "result", "settings", "focus", "emphasis"]; // what changes the picture
 
@@ -39,6 +41,8 @@ export class NetworkView {
     const mapShapes = [[1, ...input.shape], ...modelLayers.slice(0, Math.max(0, this.offset - 1)).map((layer) => layer.output_shape)];
     this.maps = this.offset > 0 ? new FeatureMaps(layers, mapShapes, this.layout.yaw) : null;
     for (const object of this.maps?.objects ?? []) this.scene.add(object);
+    this.field = this.maps ? new ReceptiveFieldLines(this.maps.cards, modelLayers, this.layout.yaw) : null;
+    for (const object of this.field?.objects ?? []) this.scene.add(object);
     this.maps?.cards.forEach((card) => {
       const title =
         card.stage === 0 ? "Input" : `${modelLayers[card.stage - 1].type === "conv2d" ? "Conv" : "Pool"} · ${card.channels} maps`;
@@ -103,10 +107,27 @@ export class NetworkView {
     return { denseNetwork: this.denseNetwork, denseResult: result ? this.denseResult : null };
   }
 
+  /** The neuron, or feature-map value ({ layer: its stage, index }), under the pointer, or null. */
   pick(clientX, clientY) {
     if (!this.layout) return null;
     const overall = this.scene.pick(clientX, clientY, this.layout.positions);
-    return overall < 0 ? null : this.neuronAt(overall);
+    if (overall >= 0) return this.neuronAt(overall);
+    const hit = this.maps && this.scene.raycast(clientX, clientY, this.maps.objects);
+    if (!hit?.uv) return null;
+    const { card } = hit.object.userData;
+    // uv's v runs up from the card's bottom; texel rows count down from its top.
+    const x = Math.min(card.textureWidth - 1, Math.floor(hit.uv.x * card.textureWidth));
+    const y = Math.min(card.textureHeight - 1, Math.floor((1 - hit.uv.y) * card.textureHeight));
+    const index = indexAtTexel(card, x, y);
+    return index < 0 ? null : { layer: card.stage, index };
+  }
+
+  /** The hovered (or selected) feature-map value's receptive field, and the readout tests and people can check. */
+  showReceptiveField(network, result, focused) {
+    const shown = this.field?.update(network.layers, result?.activations ?? null, focused) ?? null;
+    this.scene.canvas.dataset.receptiveField = shown
+      ? `layer=${shown.stage} map=${shown.map} row=${shown.row} column=${shown.column} from=${shown.from} lines=${shown.lines}`
+      : "";
   }
 
   update(state, changed) {
@@ -120,6 +141,7 @@ export class NetworkView {
     this.neurons.mark(focused ? this.overallIndex(focused) : -1);
     const { topK, threshold } = state.settings;
     this.lines.update(denseNetwork, denseResult ? denseResult.activations : null, { topK, threshold, focus });
+    this.showReceptiveField(state.snapshot.network, state.result, focused);
     applyEmphasis(this.neurons, this.lines, this.layout, state.emphasis, this.scene.canvas); // the tour's dimming
     const top = state.result ? argmax(state.result.activations.at(-1)) : -1;
     this.outputLabels.forEach((label, d) => {

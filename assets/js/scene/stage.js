@@ -42,6 +42,8 @@ export class Stage {
     this.reset = null;
     this.projector = new THREE.Matrix4();
     this.scratch = new THREE.Vector3();
+    this.raycaster = new THREE.Raycaster();
+    this.pointer = new THREE.Vector2();
     this.frame = this.frame.bind(this);
     new ResizeObserver(() => this.resize()).observe(canvas.parentElement);
     this.resize();
@@ -216,6 +218,15 @@ export class Stage {
         y = ((1 - this.scratch.y) / 2) * height;
       element.style.transform = `translate(${x.toFixed(1)}px, ${y.toFixed(1)}px) translate(-50%, -50%)`;
     }
+  }
+
+  /** The nearest intersection ({ object, uv, … }) of the ray under the pointer with `objects`, or null. */
+  raycast(clientX, clientY, objects) {
+    const rect = this.canvas.getBoundingClientRect();
+    this.pointer.set(((clientX - rect.left) / rect.width) * 2 - 1, 1 - ((clientY - rect.top) / rect.height) * 2);
+    this.camera.updateMatrixWorld();
+    this.raycaster.setFromCamera(this.pointer, this.camera);
+    return this.raycaster.intersectObjects(objects, false)[0] ?? null;
   }
 
   /** Index of the neuron (positions: Float32Array xyz) nearest to the pointer within `pixels`, or -1. */
