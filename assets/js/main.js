@@ -4,6 +4,8 @@ import { App } from "./app/app.js";
 import { readLink, ShareLink } from "./app/share-link.js";
 import { checkUrlStateAgainstManifest, encodeUrlState } from "./app/url-state.js";
 import { loadManifest } from "./data/export-loader.js";
+import { isLocalExport, openLocalFiles } from "./data/local-files.js";
+import { SnapshotStore } from "./data/snapshot-store.js";
 import { pickLanguage, setLanguage } from "./i18n/i18n.js";
 import { preprocess, rawDownsample } from "./model/preprocess.js";
 import { ErrorBanner } from "./panels/banner.js";
@@ -12,6 +14,7 @@ import { DrawPad } from "./panels/draw-pad.js";
 import { ExportSummary } from "./panels/export-summary.js";
 import { InputPreview } from "./panels/input-preview.js";
 import { createInsightViews } from "./panels/insights/insights-panel.js";
+import { LocalExport } from "./panels/local-export.js";
 import { ModelSwitch } from "./panels/model-switch.js";
 import { NeuronPanel } from "./panels/neuron-panel.js";
 import { OverviewPanel } from "./panels/overview-panel.js";
@@ -97,7 +100,7 @@ const tour = new TourPanel(
   },
 );
 const share = new ShareLink({ button: $("copy-link"), field: $("share-url"), status: $("share-status") }, () => ({
-  export: app.state.exportPath,
+  export: isLocalExport(app.state.exportPath) ? undefined : app.state.exportPath, // a local export's files cannot travel in a link
   snapshot: app.state.snapshot?.entry.id,
   drawing: app.state.pixels,
   camera: stage.userMoved ? { position: stage.camera.position.toArray(), target: stage.controls.target.toArray() } : null,
@@ -138,6 +141,29 @@ app.addViews(
     neuronContainer: $("neuron-weights"),
   }),
   share,
+);
+
+/**
+ * An export from the local disk replaces the one shown only once its manifest and the snapshot
+ * to show are loaded and checked: a broken one leaves the banner and the page as it was.
+ */
+async function openLocal(entries) {
+  try {
+    const { url, exportPath } = openLocalFiles(entries);
+    const manifest = await loadManifest(url);
+    const store = new SnapshotStore(manifest);
+    const same = manifest.timeline.findIndex((entry) => entry.id === app.state.snapshot?.entry.id);
+    const first = same >= 0 ? same : manifest.timeline.length - 1;
+    await store.load(first);
+    banner.clear();
+    app.openExport(manifest, exportPath, first, store);
+  } catch (error) {
+    banner.show(error.message);
+  }
+}
+new LocalExport(
+  { button: $("open-export"), input: $("open-export-input"), target: document.body },
+  { onFiles: openLocal, onError: (message) => banner.show(message) },
 );
 
 stage.controls.addEventListener("change", () => share.schedule());

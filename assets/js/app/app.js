@@ -155,14 +155,19 @@ export class App {
     this.selectNeuron({ layer: 1, index: mostActiveNeuron(this.state.result) });
   }
 
-  /** A validated manifest becomes the export on show, at the snapshot `first`. */
-  openExport(manifest, exportPath, first) {
+  /**
+   * A validated manifest becomes the export on show, at the snapshot `first`; `store` may come
+   * with that snapshot loaded already (a local export is checked before it replaces the one shown).
+   */
+  openExport(manifest, exportPath, first, store = new SnapshotStore(manifest)) {
     const { state } = this;
     state.manifest = manifest;
     state.exportPath = exportPath;
     state.input = new Float32Array(manifest.model.layer_sizes[0]);
-    this.store = new SnapshotStore(manifest);
-    this.mark("manifest");
+    state.selected = null; // neuron numbers belong to the network they were chosen in
+    state.hovered = null;
+    this.store = store;
+    this.mark("manifest", "focus");
     this.setSnapshot(first);
   }
 

@@ -2,6 +2,7 @@
 // loading its manifest with errors that name the file.
 
 import { displayPath, fetchFile, inFile, sameSiteUrl } from "./fetch-file.js";
+import { routedFetch } from "./local-files.js";
 import { LIMITS, validateManifest } from "./manifest.js";
 
 export const DEFAULT_EXPORT = "exports/mlp_weights.json";
@@ -31,7 +32,7 @@ export function exportPathUrl(requested, pageUrl, name) {
 }
 
 /** Fetch, parse and validate the manifest; every failure is "path: problem". */
-export async function loadManifest(url, fetchImpl = globalThis.fetch.bind(globalThis)) {
+export async function loadManifest(url, fetchImpl = routedFetch) {
   const text = await fetchFile(url, { as: "text", cache: "no-cache", fetch: fetchImpl, maxBytes: LIMITS.manifestBytes });
   return inFile(displayPath(url), () => {
     let json;

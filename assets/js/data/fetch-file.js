@@ -3,6 +3,8 @@
 // people know it ("exports/mlp_weights/003_img120.safetensors: …"), and an abort
 // passes through untouched so superseded downloads stay quiet.
 
+import { routedFetch } from "./local-files.js";
+
 /** The file's path as people know it, from its absolute URL. */
 export function displayPath(url) {
   const path = new URL(url).pathname.replace(/^\//, "");
@@ -24,14 +26,7 @@ export const FETCH_TIMEOUT_MS = 30_000;
  */
 export async function fetchFile(
   url,
-  {
-    as = "arrayBuffer",
-    signal,
-    cache,
-    maxBytes = Number.POSITIVE_INFINITY,
-    timeoutMs = FETCH_TIMEOUT_MS,
-    fetch = globalThis.fetch.bind(globalThis),
-  } = {},
+  { as = "arrayBuffer", signal, cache, maxBytes = Number.POSITIVE_INFINITY, timeoutMs = FETCH_TIMEOUT_MS, fetch = routedFetch } = {},
 ) {
   const path = displayPath(url);
   const timeout = new AbortController();

@@ -4,6 +4,7 @@
 
 import { readSampleSet } from "./export-files.js";
 import { displayPath, fetchFile, inFile } from "./fetch-file.js";
+import { routedFetch } from "./local-files.js";
 import { LIMITS } from "./manifest.js";
 
 const cache = new Map();
@@ -14,7 +15,7 @@ const cache = new Map();
  * @param {{url: string, bytes?: number, sha256?: string}} entry `manifest.probe` or `manifest.gallery`
  * @param {object} manifest the validated manifest (the images must have its model's input shape)
  */
-export function loadSampleSet(entry, manifest, fetchImpl = globalThis.fetch.bind(globalThis)) {
+export function loadSampleSet(entry, manifest, fetchImpl = routedFetch) {
   const key = entry.url;
   if (!cache.has(key)) {
     const promise = download(entry, manifest, fetchImpl);

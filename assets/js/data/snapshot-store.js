@@ -4,10 +4,11 @@
 // superseded downloads and never lets an older answer replace a newer one.
 import { CAN_HASH, readSnapshot } from "./export-files.js";
 import { displayPath, fetchFile, inFile } from "./fetch-file.js";
+import { routedFetch } from "./local-files.js";
 import { LIMITS } from "./manifest.js";
 
 export class SnapshotStore {
-  constructor(manifest, { fetch = globalThis.fetch.bind(globalThis), capacity = 8, verifyHash = CAN_HASH } = {}) {
+  constructor(manifest, { fetch = routedFetch, capacity = 8, verifyHash = CAN_HASH } = {}) {
     this.manifest = manifest;
     this.fetch = fetch;
     this.capacity = capacity;

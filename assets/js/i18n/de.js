@@ -143,4 +143,8 @@ export const de = {
     "Karte {map} ist ein Filter: An jeder Stelle legt sie diesen {k}×{k}-Kern über das Eingabebild, multipliziert, addiert alles samt Bias und wendet die Aktivierung an. Wo ihr Muster vorkommt, leuchtet die Karte orange.",
   "map.explainPool":
     "Max-Pooling behält den größten Wert jedes {k}×{k}-Fensters der Karte {map} davor: Die Karte schrumpft von {from} auf {to} Pixel pro Seite, und ein um ein Pixel verschobenes Muster zählt trotzdem. Es hat keine Gewichte und keinen Bias.",
+  "local.open": "Öffnen…",
+  "local.openTitle": "Einen Export von deiner Festplatte öffnen: sein Manifest samt seinem Ordner (oder beides auf die Seite ziehen)",
+  "local.drop": "Lass das Manifest samt seinem Ordner hier fallen, um es zu öffnen",
+  "local.unreadable": "Die abgelegten Dateien ließen sich nicht lesen ({problem})",
 };

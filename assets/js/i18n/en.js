@@ -139,4 +139,8 @@ export const en = {
     "Map {map} is one filter: at every position it lays this {k}×{k} kernel over the input image, multiplies, adds it all up with the bias and applies the activation. Where its pattern is found the map lights up orange.",
   "map.explainPool":
     "Max-pooling keeps the largest value of each {k}×{k} window of map {map} before it: the map shrinks from {from} to {to} pixels a side, and a pattern moved by a pixel still counts. It has no weights and no bias.",
+  "local.open": "Open…",
+  "local.openTitle": "Open an export from your disk: its manifest together with its folder (or drop them onto the page)",
+  "local.drop": "Drop the manifest together with its folder to open it",
+  "local.unreadable": "The dropped files could not be read ({problem})",
 };

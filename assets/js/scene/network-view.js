@@ -26,9 +26,12 @@ export class NetworkView {
     this.layout = null;
   }
 
-  /** Create the neurons, lines and labels for this model (manifest.model, once), and start compiling their shaders. */
-  build({ layer_sizes: allSizes, layers: modelLayers, input }) {
-    if (this.layout) return;
+  /** Create the neurons, lines and labels for this model (manifest.model), and start compiling their shaders. */
+  build(model) {
+    if (this.model === model) return;
+    this.clear();
+    this.model = model;
+    const { layer_sizes: allSizes, layers: modelLayers, input } = model;
     this.offset = denseStart(modelLayers);
     const sizes = allSizes.slice(this.offset);
     const first = this.offset === 0 ? input.shape : [gridShape(sizes[0]).rows, gridShape(sizes[0]).columns];
@@ -83,6 +86,21 @@ export class NetworkView {
       return label;
     });
     this.scene.compile();
+  }
+
+  /** Take the previous model's objects and labels out of the scene (another export was opened). */
+  clear() {
+    if (!this.layout) return;
+    const objects = [this.lines.lines, ...this.neurons.objects, ...(this.maps?.objects ?? []), ...(this.field?.objects ?? [])];
+    for (const object of objects) {
+      this.scene.remove(object);
+      object.geometry.dispose();
+      object.material.map?.dispose();
+      object.material.dispose();
+    }
+    this.scene.clearLabels();
+    this.denseNetwork = null;
+    this.denseResult = null;
   }
 
   /** Overall neuron index → { layer, index }. */

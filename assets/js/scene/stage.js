@@ -53,6 +53,16 @@ export class Stage {
     this.scene.add(object);
   }
 
+  remove(object) {
+    this.scene.remove(object);
+  }
+
+  /** Remove every label (the network view rebuilds its own for another export). */
+  clearLabels() {
+    for (const { element } of this.labels) element.remove();
+    this.labels = [];
+  }
+
   /** Compile the shaders now (in parallel where the GPU allows) rather than on the first frame. */
   compile() {
     this.renderer.compileAsync(this.scene, this.camera).catch(() => {}); // the first render compiles anyway
