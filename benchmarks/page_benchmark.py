@@ -1,16 +1,17 @@
 #!/usr/bin/env python3
-"""The page's speed in headless Chromium with software WebGL (SwiftShader),
-against the reference page (DFin/Neural-Network-Visualisation) measured in
-the same setting on this machine.
+"""The page's speed in headless Chromium with software WebGL (SwiftShader), for the MLP and
+the CNN from the same run, against the reference page (DFin/Neural-Network-Visualisation)
+measured in the same setting on this machine.
 
-    python benchmarks/page_benchmark.py [--export exports/mlp_weights.json] [--repeats 8]
+    python benchmarks/page_benchmark.py [--export exports/mlp_weights.json --export …] [--repeats 8]
 
-Serves the repository with a real HTTP server on 127.0.0.1 (counting the bytes
-it sends), drives /usr/bin/chromium through Playwright and prints: time to
-interactive and to the first WebGL draw, bytes fetched before the first
-prediction, tap → probabilities, drawing frames per second with every
-connection shown, the drawing update's script time (forward pass + recolour)
-and the timeline step time, uncached and cached, with the bytes it fetches."""
+Serves the repository with a real HTTP server on 127.0.0.1 (counting the bytes it sends),
+drives /usr/bin/chromium through Playwright and prints, for each export (by default the MLP
+and the CNN, one after the other in the same browser): time to interactive and to the first
+WebGL draw, bytes fetched before the first prediction, tap → probabilities, drawing frames
+per second with every connection shown, the drawing update's script time (forward pass +
+feature-map textures + recolour) and the timeline step time, uncached and cached, with the
+bytes it fetches; then the CNN's figures over the MLP's."""
 
 from __future__ import annotations
 
@@ -41,11 +42,14 @@ REFERENCE = {
     "bytes before first prediction": (8.9e6, 1.5e6, "B", True),
     "tap to probabilities": (1190.0, 100.0, "ms", True),
     "frames/s while drawing, all connections": (0.85, None, "fps", False),
-    "drawing update (forward + recolour)": (None, 4.0, "ms", True),
+    "drawing update (forward + maps + recolour)": (None, 4.0, "ms", True),
     "timeline step, uncached": (1000.0, 150.0, "ms", True),
     "timeline step, cached": (1000.0, 50.0, "ms", True),
     "bytes per uncached timeline step": (292e3, None, "B", True),
 }
+
+# The CNN's own goals where they differ from the MLP's.
+CNN_GOALS = {"drawing update (forward + maps + recolour)": 8.0}
 
 # Records when the first WebGL draw call happens and when the page becomes ready.
 INIT_SCRIPT = """
@@ -97,35 +101,51 @@ DRAW_FPS = """async (seconds) => {
   return frames / ((performance.now() - start) / 1000);
 }"""
 
-# The drawing update measured on the page's own modules: forward pass, neuron colours, every connection's colour.
+# The drawing update measured on the page's own modules, as scene/network-view.js wires them: the
+# forward pass, the feature maps' textures rewritten (a CNN), the dense part's neuron colours and
+# every connection's colour. (The textures' upload to the GPU happens in the render, which the
+# frames/s figure includes.)
 UPDATE_TIME = """async ([manifestUrl, repeats]) => {
   const { loadManifest } = await import('./assets/js/data/export-loader.js');
   const { SnapshotStore } = await import('./assets/js/data/snapshot-store.js');
-  const { layout } = await import('./assets/js/model/neuron-layout.js');
+  const { denseStart } = await import('./assets/js/model/layers.js');
+  const { gridShape, layout } = await import('./assets/js/model/neuron-layout.js');
   const { NeuronMesh } = await import('./assets/js/scene/neuron-mesh.js');
   const { ConnectionLines } = await import('./assets/js/scene/connection-lines.js');
+  const { FeatureMaps } = await import('./assets/js/scene/feature-maps.js');
   const { normalise, preprocess } = await import('./assets/js/model/preprocess.js');
   const manifest = await loadManifest(new URL(manifestUrl, location.href).href);
   const snapshot = await new SnapshotStore(manifest).load(manifest.timeline.length - 1);
-  const net = layout(snapshot.network.sizes, manifest.model.input.shape);
+  const { layers, input: spec } = manifest.model;
+  const offset = denseStart(layers);
+  const sizes = snapshot.network.sizes.slice(offset);
+  const first = offset === 0 ? spec.shape : [gridShape(sizes[0]).rows, gridShape(sizes[0]).columns];
+  const net = layout(sizes, first);
+  const shapes = [[1, ...spec.shape], ...layers.slice(0, Math.max(0, offset - 1)).map((layer) => layer.output_shape)];
+  const maps = offset > 0 ? new FeatureMaps(net.layers, shapes, net.yaw) : null;
   const neurons = new NeuronMesh(net), lines = new ConnectionLines(net);
+  const dense = { layers: snapshot.network.layers.slice(offset) };
   const ink = new Float32Array(280 * 280);
   for (let y = 60; y < 220; y++) for (let x = 120; x < 150; x++) ink[y * 280 + x] = 1;
   const input = new Float32Array(784);
-  const times = [], preprocessTimes = [];
+  let denseResult = null; // the forward pass's own buffers, sliced once (as the network view does)
+  const times = [], forwardTimes = [], preprocessTimes = [];
   for (let i = 0; i < repeats; i++) {
     const t0 = performance.now();
-    const pixels = preprocess(ink, 280, 280, manifest.model.input.shape);
+    const pixels = preprocess(ink, 280, 280, spec.shape);
     const t1 = performance.now();
-    const result = snapshot.network.forward(normalise(pixels, manifest.model.input, input));
-    neurons.update(result);
-    lines.update(snapshot.network, result.activations, { topK: Infinity, threshold: 0 });
+    const result = snapshot.network.forward(normalise(pixels, spec, input));
+    const t2 = performance.now();
+    denseResult ??= { activations: result.activations.slice(offset), preActivations: result.preActivations.slice(offset) };
+    maps?.update(result);
+    neurons.update(denseResult);
+    lines.update(dense, denseResult.activations, { topK: Infinity, threshold: 0 });
     times.push(performance.now() - t1);
+    forwardTimes.push(t2 - t1);
     preprocessTimes.push(t1 - t0);
   }
-  times.sort((a, b) => a - b);
-  preprocessTimes.sort((a, b) => a - b);
-  return { update: times[times.length >> 1], preprocess: preprocessTimes[preprocessTimes.length >> 1], lines: lines.count };
+  const median = (values) => values.sort((a, b) => a - b)[values.length >> 1];
+  return { update: median(times), forward: median(forwardTimes), preprocess: median(preprocessTimes), lines: lines.count };
 }"""
 
 STEP = """async (index) => {
@@ -144,7 +164,7 @@ STEP = """async (index) => {
 
 @dataclass
 class Config:
-    export: str
+    exports: list[str]
     repeats: int
 
 
@@ -172,99 +192,128 @@ class CountingServer:
         return sum(size for _, size in self.log[mark:])
 
 
-def measure(config: Config) -> dict[str, float]:
-    server = CountingServer(REPO)
-    figures: dict[str, float] = {}
+def measure(config: Config) -> dict[str, dict[str, float]]:
+    """Every export's figures, measured one after the other in one browser (each in a fresh context and server)."""
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        # bypass_csp: the measurements evaluate string predicates, which the page's CSP refuses
-        context = browser.new_context(bypass_csp=True, viewport={"width": 1440, "height": 900})
-        context.add_init_script(INIT_SCRIPT)
-        page = context.new_page()
-        query = "" if config.export == "exports/mlp_weights.json" else f"?export={config.export}"
-        page.goto(f"{server.url}/{query}")
-        page.wait_for_selector("body[data-ready=true]", timeout=60_000)
-        figures["time to interactive"] = page.evaluate("window.__ready")
-        figures["first WebGL draw"] = page.evaluate("window.__firstDraw")
-        page.wait_for_timeout(500)
-        taps = [page.evaluate(TAP)]
-        figures["bytes before first prediction"] = server.bytes_since(0)
-        breakdown = sorted(server.log, key=lambda item: -item[1])[:6]
-        for _ in range(config.repeats - 1):
-            page.click("#clear")
-            page.wait_for_timeout(300)
-            taps.append(page.evaluate(TAP))
-        figures["tap to probabilities"] = statistics.median(taps)
-        page.click("#clear")
-        page.eval_on_selector("#top-k", "(r) => { r.value = r.max; r.dispatchEvent(new Event('input')); }")
-        page.eval_on_selector("#threshold", "(r) => { r.value = 0; r.dispatchEvent(new Event('input')); }")
-        figures["frames/s while drawing, all connections"] = page.evaluate(DRAW_FPS, 4)
-        timing = page.evaluate(UPDATE_TIME, [config.export, 30])
-        figures["drawing update (forward + recolour)"] = timing["update"]
-        figures["preprocessing (not in the goal)"] = timing["preprocess"]
-        figures["connections drawn (all)"] = timing["lines"]
-        page.eval_on_selector(
-            "#top-k", "(r) => { r.value = 4; r.dispatchEvent(new Event('input')); }"
-        )  # back to the default view
-        page.eval_on_selector("#threshold", "(r) => { r.value = 3; r.dispatchEvent(new Event('input')); }")
-        page.click("#digit-3")
-        page.evaluate(f"window.__manifestUrl = new URL({config.export!r}, location.href).href")
-        last = int(page.get_attribute("#timeline", "max"))
-        files = page.evaluate(
-            "async (url) => (await (await fetch(url)).json()).timeline.map((e) => e.file.split('/').pop())",
-            config.export,
-        )
-        uncached, cached, step_bytes = [], [], []
-        # Far jumps are never prefetched: each fetches exactly one snapshot.
-        for index in list(range(2, last - 1, max(1, last // config.repeats)))[: config.repeats]:
-            page.wait_for_timeout(300)  # let the previous neighbour prefetch finish
-            mark = len(server.log)
-            uncached.append(page.evaluate(STEP, index))
-            step_bytes.append(sum(size for path, size in server.log[mark:] if path.endswith("/" + files[index])))
-            page.wait_for_timeout(300)
-            cached.append(page.evaluate(STEP, last))
-            page.evaluate(STEP, index)
-        figures["timeline step, uncached"] = statistics.median(uncached)
-        figures["timeline step, cached"] = statistics.median(cached)
-        figures["bytes per uncached timeline step"] = statistics.median(step_bytes)
+        figures = {export: measure_export(browser, export, config.repeats) for export in config.exports}
         browser.close()
+    return figures
+
+
+def measure_export(browser, export: str, repeats: int) -> dict[str, float]:
+    server = CountingServer(REPO)
+    figures: dict[str, float] = {}
+    # bypass_csp: the measurements evaluate string predicates, which the page's CSP refuses
+    context = browser.new_context(bypass_csp=True, viewport={"width": 1440, "height": 900})
+    context.add_init_script(INIT_SCRIPT)
+    page = context.new_page()
+    query = "" if export == "exports/mlp_weights.json" else f"?export={export}"
+    page.goto(f"{server.url}/{query}")
+    page.wait_for_selector("body[data-ready=true]", timeout=60_000)
+    figures["time to interactive"] = page.evaluate("window.__ready")
+    figures["first WebGL draw"] = page.evaluate("window.__firstDraw")
+    page.wait_for_timeout(500)
+    taps = [page.evaluate(TAP)]
+    figures["bytes before first prediction"] = server.bytes_since(0)
+    breakdown = sorted(server.log, key=lambda item: -item[1])[:6]
+    for _ in range(repeats - 1):
+        page.click("#clear")
+        page.wait_for_timeout(300)
+        taps.append(page.evaluate(TAP))
+    figures["tap to probabilities"] = statistics.median(taps)
+    page.click("#clear")
+    page.eval_on_selector("#top-k", "(r) => { r.value = r.max; r.dispatchEvent(new Event('input')); }")
+    page.eval_on_selector("#threshold", "(r) => { r.value = 0; r.dispatchEvent(new Event('input')); }")
+    figures["frames/s while drawing, all connections"] = page.evaluate(DRAW_FPS, 4)
+    timing = page.evaluate(UPDATE_TIME, [export, 30])
+    figures["drawing update (forward + maps + recolour)"] = timing["update"]
+    figures["… its forward pass"] = timing["forward"]
+    figures["preprocessing (not in the goal)"] = timing["preprocess"]
+    figures["connections drawn (all)"] = timing["lines"]
+    page.eval_on_selector(
+        "#top-k", "(r) => { r.value = 4; r.dispatchEvent(new Event('input')); }"
+    )  # back to the default view
+    page.eval_on_selector("#threshold", "(r) => { r.value = 3; r.dispatchEvent(new Event('input')); }")
+    page.click("#digit-3")
+    page.evaluate(f"window.__manifestUrl = new URL({export!r}, location.href).href")
+    last = int(page.get_attribute("#timeline", "max"))
+    files = page.evaluate(
+        "async (url) => (await (await fetch(url)).json()).timeline.map((e) => e.file.split('/').pop())",
+        export,
+    )
+    uncached, cached, step_bytes = [], [], []
+    # Far jumps are never prefetched: each fetches exactly one snapshot.
+    for index in list(range(2, last - 1, max(1, last // repeats)))[:repeats]:
+        page.wait_for_timeout(300)  # let the previous neighbour prefetch finish
+        mark = len(server.log)
+        uncached.append(page.evaluate(STEP, index))
+        step_bytes.append(sum(size for path, size in server.log[mark:] if path.endswith("/" + files[index])))
+        page.wait_for_timeout(300)
+        cached.append(page.evaluate(STEP, last))
+        page.evaluate(STEP, index)
+    figures["timeline step, uncached"] = statistics.median(uncached)
+    figures["timeline step, cached"] = statistics.median(cached)
+    figures["bytes per uncached timeline step"] = statistics.median(step_bytes)
+    context.close()
     server.httpd.shutdown()
     print(
-        "largest downloads before the first prediction:",
+        f"{export}: largest downloads before the first prediction:",
         ", ".join(f"{path} {size / 1e3:.0f} kB" for path, size in breakdown),
     )
     return figures
 
 
-def show(figures: dict[str, float]) -> None:
-    print(f"{'figure':42} {'this page':>12} {'reference':>12} {'goal':>10} {'ratio':>8}")
-    for name, value in figures.items():
+def show(all_figures: dict[str, dict[str, float]]) -> None:
+    exports = list(all_figures)
+    names = [Path(export).stem.removesuffix("_weights").upper() for export in exports]
+    compare = len(exports) == 2
+    header = f"{'figure':44}" + "".join(f"{name:>12}" for name in names)
+    header += f"{f'{names[1]}/{names[0]}':>10}" if compare else ""
+    print(header + f"{'reference':>12}{'goal':>18}{'vs reference':>14}")
+    for name in all_figures[exports[0]]:
+        values = [figures.get(name) for figures in all_figures.values()]
         reference, goal, unit, lower_better = REFERENCE.get(name, (None, None, "", True))
-        unit = unit or ("ms" if "time" in name or "preprocessing" in name else "")
-        ratio = ""
-        if reference:
-            better = reference / value if lower_better else value / reference
-            ratio = f"{better:.1f}×"
+        unit = unit or ("ms" if "time" in name or "preprocessing" in name or "forward" in name else "")
         if unit == "B":
             fmt = lambda v: f"{v / 1e6:.2f} MB" if v >= 1e6 else f"{v / 1e3:.0f} kB"  # noqa: E731
         elif unit:
             fmt = lambda v, unit=unit: f"{v:.1f} {unit}"  # noqa: E731
         else:
             fmt = lambda v: f"{v:,.0f}"  # noqa: E731
-        print(
-            f"{name:42} {fmt(value):>12} {fmt(reference) if reference else '–':>12} {fmt(goal) if goal else '–':>10} {ratio:>8}"
+        row = f"{name:44}" + "".join(f"{fmt(v) if v is not None else '–':>12}" for v in values)
+        if compare:
+            row += f"{f'{values[1] / values[0]:.2f}×' if values[0] and values[1] is not None else '–':>10}"
+        goals = [goal if "cnn" not in export else CNN_GOALS.get(name, goal) for export in exports]
+        goal_text = (
+            " / ".join(fmt(g) for g in goals) if any(goals) and len(set(goals)) > 1 else (fmt(goal) if goal else "–")
         )
-    print("ratio = how many times better than the reference page (same machine, same headless SwiftShader setting)")
+        versus = ""
+        if reference and values[0]:
+            versus = " / ".join(f"{(reference / v if lower_better else v / reference):.1f}×" for v in values if v)
+        print(row + f"{fmt(reference) if reference else '–':>12}{goal_text:>18}{versus:>14}")
+    if compare:
+        print(f"{names[1]}/{names[0]}: the second export's figure over the first's (same run, same browser)")
+    print(
+        "vs reference = how many times better than the reference page (an MLP; same machine, same headless SwiftShader setting)"
+    )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--export", default="exports/mlp_weights.json", help="manifest path relative to the repository")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
+    parser.add_argument(
+        "--export",
+        action="append",
+        help="manifest path relative to the repository; repeat to compare (default: the MLP and the CNN)",
+    )
     parser.add_argument("--repeats", type=int, default=8, help="timeline steps measured")
     args = parser.parse_args()
-    config = Config(export=args.export, repeats=args.repeats)
-    if not (REPO / config.export).is_file():
-        raise SystemExit(f"page_benchmark: --export {config.export}: no such manifest in {REPO}")
+    config = Config(
+        exports=args.export or ["exports/mlp_weights.json", "exports/cnn_weights.json"], repeats=args.repeats
+    )
+    for export in config.exports:
+        if not (REPO / export).is_file():
+            raise SystemExit(f"page_benchmark: --export {export}: no such manifest in {REPO}")
     show(measure(config))
 
 
