@@ -75,3 +75,37 @@ def test_a_broken_local_export_shows_the_banner_and_keeps_the_page(page, serve, 
     page.goto(f"{other.url}/?export=my-export/cnn_weights.json")
     page.wait_for_selector("#error:not([hidden])")
     assert page.inner_text("#error-text") == message
+
+
+DROP = """async (names) => {
+  // The real files, read from the server as a user's disk would give them, dropped as File objects.
+  const transfer = new DataTransfer();
+  for (const name of names) {
+    const bytes = await (await fetch(`exports/${name}`)).arrayBuffer();
+    transfer.items.add(new File([bytes], name.split('/').pop()));
+  }
+  document.body.dispatchEvent(new DragEvent('dragenter', { dataTransfer: transfer, bubbles: true }));
+  const overlay = !document.querySelector('#drop-overlay').hidden;
+  document.body.dispatchEvent(new DragEvent('dragover', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+  document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+  return { overlay, after: !document.querySelector('#drop-overlay').hidden };
+}"""
+
+
+def test_files_dropped_on_the_page_open_as_an_export(page, serve):
+    manifest = json.loads(MANIFEST.read_text())
+    names = [MANIFEST.name, *(entry["file"] for entry in manifest["timeline"]), manifest["probe"]["file"]]
+    server = serve(REPO)
+    open_page(page, server.url + "/")
+    page.click("#digit-9")
+    assert wait_for_prediction(page) == "9"
+    shown = page.evaluate(DROP, names)
+    assert shown == {"overlay": True, "after": False}, "the overlay shows while dragging and goes on drop"
+    page.wait_for_function("document.querySelector('#model-switch').value === 'local:cnn_weights.json'")
+    page.wait_for_function(
+        f"document.querySelector('#prediction').dataset.snapshot === '{manifest['timeline'][-1]['id']}'"
+    )
+    assert wait_for_prediction(page) == "9"
+    assert page.locator("#network-labels .layer", has_text="Pool · 16 maps").count() == 1
+    assert page.is_hidden("#error")
+    assert page.errors == []
