@@ -49,8 +49,8 @@ def test_validation_metrics_match_the_stored_weights(short_val_run, mnist):
         assert abs(metrics["val_accuracy"] - (predicted == labels).double().mean().item()) < 1e-6
         assert abs(metrics["val_loss"] - torch.nn.functional.cross_entropy(logits, labels).item()) < 1e-4
         for digit in range(10):
-            mine = labels == digit
-            assert abs(metrics["val_per_class_accuracy"][digit] - (predicted[mine] == digit).double().mean().item()) < 1e-6
+            accuracy = (predicted[labels == digit] == digit).double().mean().item()
+            assert abs(metrics["val_per_class_accuracy"][digit] - accuracy) < 1e-6
 
 
 def test_without_val_size_nothing_changes(short_run):
