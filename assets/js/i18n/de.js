@@ -106,4 +106,8 @@ export const de = {
   "tour.end.title": "Das ist der ganze Trick",
   "tour.end.text":
     "Zahlen rein, malnehmen und addieren, ReLU, noch einmal, Softmax: {parameters} gelernte Zahlen und sonst nichts. Zeichne jetzt deine eigenen Ziffern, klick ein Neuron an, um seine Zahlen zu sehen, oder zieh an der Zeitleiste. „So funktioniert's“ holt diese Führung zurück.",
+  // Validation
+  "validation.curve": "Validierung",
+  "validation.readout": "(Validierung: {accuracy} richtig, Verlust {loss})",
+  "validation.best": "Bester Stand nach Validierungsverlust: {label}",
 };

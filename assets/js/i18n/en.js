@@ -104,4 +104,8 @@ export const en = {
   "tour.end.title": "That's the whole trick",
   "tour.end.text":
     "Numbers in, multiply and add, ReLU, again, softmax: {parameters} learned numbers and nothing else. Now draw your own digits, click any neuron to see its numbers, or drag the timeline. “How it works” brings this tour back.",
+  // Validation
+  "validation.curve": "validation",
+  "validation.readout": "(validation: {accuracy} right, loss {loss})",
+  "validation.best": "Best snapshot by validation loss: {label}",
 };
