@@ -19,6 +19,9 @@ ARCHITECTURE_DEFAULTS = {
 }
 
 
+PATH_FLAGS = ("checkpoint_dir", "resume", "tensorboard")
+
+
 class ConfigError(ValueError):
     """A bad command-line argument: reported as one line, exit code 2."""
 
@@ -39,6 +42,13 @@ class TrainConfig:
     data_dir: Path = Path("data/mnist")
     export_path: Path = Path("exports/mlp_weights.json")
     max_images: int = 0  # hidden: stop after this many training images (0 = no limit)
+    # Trustworthy runs (README): validation split, early stopping, checkpoints, TensorBoard.
+    val_size: int = 0  # 0 = no validation split
+    early_stop: int = 0  # patience in snapshots; 0 = off
+    min_delta: float = 0.0
+    checkpoint_dir: Path | None = None
+    resume: Path | None = None
+    tensorboard: Path | None = None
 
     @staticmethod
     def defaults(architecture: str = "mlp", **overrides) -> TrainConfig:
@@ -51,6 +61,8 @@ class TrainConfig:
         values["hidden_dims"] = list(self.hidden_dims)
         values["data_dir"] = str(self.data_dir)
         values["export_path"] = str(self.export_path)
+        for key in PATH_FLAGS:
+            values[key] = None if values[key] is None else str(values[key])
         return values
 
 
@@ -142,7 +154,52 @@ def build_parser() -> argparse.ArgumentParser:
         help="manifest to write; snapshots go to a folder named after its stem (default %(default)s)",
     )
     parser.add_argument("--max-images", type=int, default=0, help=argparse.SUPPRESS)
+    _add_trust_arguments(parser)
     return parser
+
+
+def _add_trust_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--val-size",
+        type=int,
+        default=0,
+        metavar="N",
+        help="hold out N training digits (stratified by class, chosen by the seed) and score them at every "
+        "snapshot; the manifest marks the snapshot with the lowest validation loss (default 0: off)",
+    )
+    parser.add_argument(
+        "--early-stop",
+        type=int,
+        default=0,
+        metavar="PATIENCE",
+        help="stop when the validation loss has not improved by --min-delta for PATIENCE consecutive "
+        "snapshots (needs --val-size; default 0: off)",
+    )
+    parser.add_argument(
+        "--min-delta", type=float, default=0.0, help="improvement --early-stop counts (default %(default)s)"
+    )
+    parser.add_argument(
+        "--checkpoint-dir",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="write last.pt at every dataset multiple, best.pt at every new best validation loss and config.json",
+    )
+    parser.add_argument(
+        "--resume",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="continue the run whose checkpoints are in DIR (same flags); its export is byte-identical "
+        "to an uninterrupted run's",
+    )
+    parser.add_argument(
+        "--tensorboard",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="write TensorBoard scalars and first-layer weight images into DIR (pip install tensorboard)",
+    )
 
 
 def parse_config(argv: list[str] | None = None) -> TrainConfig:
@@ -165,6 +222,12 @@ def parse_config(argv: list[str] | None = None) -> TrainConfig:
         data_dir=args.data_dir,
         export_path=args.export_path,
         max_images=args.max_images,
+        val_size=args.val_size,
+        early_stop=args.early_stop,
+        min_delta=args.min_delta,
+        checkpoint_dir=args.checkpoint_dir,
+        resume=args.resume,
+        tensorboard=args.tensorboard,
     )
     validate(config)
     return config
@@ -194,6 +257,24 @@ def validate(config: TrainConfig) -> None:
     if config.device not in DEVICES:
         raise ConfigError(f"--device must be one of {', '.join(DEVICES)}, got {config.device!r}")
     _check_export_path(config.export_path)
+    _validate_trust_flags(config)
+
+
+def _validate_trust_flags(config: TrainConfig) -> None:
+    if not 0 <= config.val_size <= 50_000:
+        raise ConfigError(f"--val-size must be between 0 (off) and 50000, got {config.val_size}")
+    if config.early_stop < 0:
+        raise ConfigError(f"--early-stop must be 0 (off) or a patience of at least 1 snapshot, got {config.early_stop}")
+    if config.early_stop and not config.val_size:
+        raise ConfigError("--early-stop needs a validation split: add --val-size N (e.g. --val-size 5000)")
+    if not (math.isfinite(config.min_delta) and config.min_delta >= 0):
+        raise ConfigError(f"--min-delta must be a number ≥ 0, got {config.min_delta}")
+    for key in PATH_FLAGS:
+        path = getattr(config, key)
+        if path is not None and path.exists() and not path.is_dir():
+            raise ConfigError(f"--{key.replace('_', '-')} {str(path)!r} is a file, not a directory")
+    if config.resume is not None and not (config.resume / "last.pt").is_file():
+        raise ConfigError(f"--resume {str(config.resume)!r} holds no last.pt checkpoint")
 
 
 def _check_export_path(path: Path) -> None:

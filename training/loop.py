@@ -27,6 +27,21 @@ ProgressCallback = Callable[[int, float], None]  # (images seen, recent mean los
 
 
 @dataclass(frozen=True)
+class LoopPosition:
+    """Where the loop is after a step that took a snapshot or ended an epoch: what
+    checkpoints and early stopping need (training/run_hooks.py)."""
+
+    step_number: int  # steps done
+    images_seen: int
+    snapshot: bool  # the recorder took a snapshot at this step
+    epoch_end: bool  # a dataset multiple: the next step draws a new permutation
+    shuffle_rng: torch.Generator
+
+
+AfterStep = Callable[[LoopPosition], bool]  # returns True to stop training here
+
+
+@dataclass(frozen=True)
 class TrainingData:
     """Training tensors on the training device: [n, 784], or [n, 32, 32] padded digits
     when augmenting."""
@@ -51,9 +66,13 @@ def train(
     total: int,
     recorder: TimelineRecorder,
     on_progress: ProgressCallback,
+    after_step: AfterStep | None = None,
+    resume_at: tuple[int, torch.Tensor] | None = None,
 ) -> None:
     """Trains on `total` images, telling the recorder about every step. Raises
-    DivergedError (nothing written) when the loss or the weights stop being finite."""
+    DivergedError (nothing written) when the loss or the weights stop being finite.
+    after_step: called after each step that took a snapshot or ended an epoch; True stops.
+    resume_at: (steps already done, shuffle generator state) of an epoch-end checkpoint."""
     device = data.images.device
     cuts = [snapshot.images_seen for snapshot in timeline(total, len(data))]
     plan = list(steps(total, len(data), config.batch_size, cuts))
@@ -61,9 +80,13 @@ def train(
     shuffle_rng = torch.Generator().manual_seed(config.seed * 2 + _SEED_STREAM_SHUFFLE)
     shifts = augment.draw_shifts(len(plan), torch.Generator().manual_seed(config.seed * 2)) if config.augment else None
 
+    done = 0
+    if resume_at is not None:
+        done = resume_at[0]
+        shuffle_rng.set_state(resume_at[1])
     window_loss = torch.zeros((), device=device)
     window_images = 0
-    for step_number, step in enumerate(plan, start=1):
+    for step_number, step in enumerate(plan[done:], start=done + 1):
         if step.start == 0:
             order = torch.randperm(len(data), generator=shuffle_rng).to(device)
             labels = data.labels[order]  # once per epoch: the steps then slice them
@@ -71,9 +94,9 @@ def train(
         images = data.images.index_select(0, batch)
         if shifts is not None:
             images = augment.crop(images, shifts[step_number - 1])
-        lr = _cosine_lr(config.lr, (step.images_seen - len(batch)) / total)
+        lr = cosine_lr(config.lr, (step.images_seen - len(batch)) / total)
         loss = step_function(images, labels[step.start : step.stop], lr)
-        recorder.step(step.images_seen, loss)
+        took_snapshot = recorder.step(step.images_seen, loss)
 
         window_loss.add_(loss, alpha=len(batch))
         window_images += len(batch)
@@ -84,8 +107,13 @@ def train(
             on_progress(step.images_seen, mean_loss)
             window_loss.zero_()
             window_images = 0
+        epoch_end = step.stop == len(data)
+        if (took_snapshot or epoch_end) and after_step is not None:
+            position = LoopPosition(step_number, step.images_seen, took_snapshot, epoch_end, shuffle_rng)
+            if after_step(position):
+                return
 
 
-def _cosine_lr(peak: float, progress: float) -> float:
+def cosine_lr(peak: float, progress: float) -> float:
     """Cosine decay from `peak` at the start of the run to 0 at its end."""
     return peak * 0.5 * (1.0 + math.cos(math.pi * progress))

@@ -47,9 +47,11 @@ def build_manifest(
     loss_history: dict,
     probe: dict,
     gallery: dict,
+    validation: dict | None = None,
 ) -> dict:
-    """`training`: the manifest's training object without `versions` (added here)."""
-    return {
+    """`training`: the manifest's training object without `versions` (added here);
+    `validation`: the split's size and best snapshot (only with one)."""
+    manifest = {
         "format": export.FORMAT,
         "format_version": export.FORMAT_VERSION,
         "created_utc": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -76,3 +78,6 @@ def build_manifest(
         "timeline": timeline,
         "loss_history": loss_history,
     }
+    if validation is not None:
+        manifest["validation"] = validation
+    return manifest

@@ -19,12 +19,14 @@ if __package__ in (None, ""):  # run as a script: make `training` importable
 import torch
 from rich.console import Console
 
+from training.checkpoint import CheckpointError
 from training.config import ConfigError, TrainConfig, available_cores, fail, parse_config
 from training.mnist_data import MIRRORS, DataError, load_mnist
 from training.model import resolve_device
 from training.progress import describe_path, human_bytes, print_summary
 from training.recording import DivergedError
 from training.run import run
+from training.tensorboard_log import check_available as check_tensorboard
 
 MIRRORS_VARIABLE = "MNIST_MIRRORS"  # space-separated base URLs replacing the public mirrors
 
@@ -34,7 +36,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         config = parse_config(argv)
         device = resolve_device(config.device)
-    except (ConfigError, ValueError) as error:
+        if config.tensorboard is not None:
+            check_tensorboard()
+    except (ConfigError, ValueError, ImportError) as error:
         fail(str(error))
     torch.set_num_threads(config.threads or available_cores())
     mirrors = tuple(os.environ.get(MIRRORS_VARIABLE, "").split()) or MIRRORS
@@ -48,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
         result = run(config, mnist, device, console)
     except DivergedError as error:
         fail(diverged_message(error, config.lr), code=1)
+    except CheckpointError as error:
+        fail(str(error))
     if result.shortened_note:
         console.print(f"[yellow]{result.shortened_note}")
     final = result.manifest["timeline"][-1]

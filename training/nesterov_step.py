@@ -56,3 +56,12 @@ class NesterovStep:
         torch._foreach_add_(self.grads, self.velocity, alpha=self.momentum)
         torch._foreach_add_(self.params, self.grads, alpha=-lr)
         return loss
+
+    def state_dict(self) -> dict:
+        """The optimiser state a checkpoint keeps: the momentum buffers."""
+        return {"momentum": self.momentum, "velocity": [v.detach().cpu().clone() for v in self.velocity]}
+
+    def load_state_dict(self, state: dict) -> None:
+        with torch.no_grad():
+            for velocity, saved in zip(self.velocity, state["velocity"], strict=True):
+                velocity.copy_(saved)

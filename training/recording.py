@@ -40,9 +40,10 @@ import torch
 from torch import nn
 
 from training import export, latent
+from training import validation as validation_split
 from training.layers import ModelDescription, UnsupportedModelError, describe, forward
 from training.manifest import add_gallery, build_manifest, probe_file
-from training.metrics import evaluate
+from training.metrics import evaluate, evaluate_validation
 from training.mnist_data import MnistTest, load_mnist_test
 from training.normalisation import PIXEL_MEAN, PIXEL_STD, normalise
 from training.schedule import next_target, snapshot_at
@@ -78,6 +79,10 @@ class TimelineRecorder:
     architecture: a name for people ("sequential" unless you give one).
     training: anything JSON-serialisable about your run (optimizer, lr, config …),
         stored in the manifest's `training` object.
+    validation: (uint8 images [n, 28, 28], labels [n]) held out of your training set:
+        every snapshot then also scores them (`val_loss`, `val_accuracy`,
+        `val_per_class_accuracy`) and the manifest marks the snapshot with the lowest
+        validation loss (`validation.best_index`).
     """
 
     def __init__(
@@ -93,6 +98,7 @@ class TimelineRecorder:
         architecture: str = "sequential",
         training: dict | None = None,
         mnist: MnistTest | None = None,  # an already loaded test set (mlp_train.py passes its own)
+        validation: tuple[np.ndarray, np.ndarray] | None = None,
     ):
         self.description: ModelDescription = describe(model)  # first: a refused model touches nothing
         self.export_path = Path(export_path)
@@ -119,6 +125,11 @@ class TimelineRecorder:
         self._labels = torch.from_numpy(test.test_labels.astype(np.int64))
         self.probe_indices = latent.choose_probe(test.test_labels, seed)
         self._probe_images = self._images[self.probe_indices]
+        self._validation = None
+        if validation is not None:
+            val_images, val_labels = validation
+            labels = torch.from_numpy(np.asarray(val_labels).astype(np.int64))
+            self._validation = (normalise(np.asarray(val_images), mean=self.mean, std=self.std), labels)
 
         self._started = time.perf_counter()
         self.entries: list[dict] = []
@@ -196,11 +207,44 @@ class TimelineRecorder:
             loss_history=self._loss_history(),
             probe=probe,
             gallery=gallery,
+            validation=self._validation_summary(),
         )
         self._closed = True
         export.write_export(self.export_path, manifest, self.files)
         self.manifest = manifest
         return manifest
+
+    def state_dict(self) -> dict:
+        """The timeline so far, for a checkpoint (training/checkpoint.py): tensors, bytes
+        and plain Python values only, so `torch.load(weights_only=True)` reads it."""
+        self._check_open()
+        seen, batches, losses = zip(*self._losses) if self._losses else ((), (), ())
+        return {
+            "entries": self.entries,
+            "files": dict(self.files),
+            "previous_coords": None if self._previous_coords is None else torch.from_numpy(self._previous_coords),
+            "images_seen": self._images_seen,
+            "steps": self._steps,
+            "elapsed_seconds": time.perf_counter() - self._started,
+            "loss_images_seen": torch.tensor(seen, dtype=torch.int64),
+            "loss_batches": torch.tensor(batches, dtype=torch.int64),
+            "losses": torch.stack([torch.as_tensor(loss).reshape(()).cpu() for loss in losses])
+            if losses
+            else torch.zeros(0),
+        }
+
+    def load_state_dict(self, state: dict) -> None:
+        """Continues the timeline a `state_dict` saved (same model, data and seed)."""
+        self._check_open()
+        self.entries = state["entries"]
+        self.files = dict(state["files"])
+        coords = state["previous_coords"]
+        self._previous_coords = None if coords is None else coords.numpy()
+        self._images_seen, self._steps = state["images_seen"], state["steps"]
+        self._started = time.perf_counter() - state["elapsed_seconds"]
+        seen, batches = state["loss_images_seen"].tolist(), state["loss_batches"].tolist()
+        self._losses = list(zip(seen, batches, state["losses"].unbind(), strict=True))
+        self._next_target = next_target(self.entries[-1]["images_seen"], self.train_size)
 
     def abandon(self) -> None:
         """Drops everything recorded; nothing is written."""
@@ -237,8 +281,11 @@ class TimelineRecorder:
         if not (torch.isfinite(logits).all() and torch.isfinite(hidden).all()):
             raise DivergedError("the activations are no longer finite numbers", images_seen, step)
         metrics = evaluate(logits, self._labels)
-        if not math.isfinite(metrics["test_loss"]):
-            raise DivergedError("the test loss is no longer a finite number", images_seen, step)
+        if self._validation is not None:
+            val_images, val_labels = self._validation
+            metrics.update(evaluate_validation(forward(self.description, weights, val_images), val_labels))
+        if not all(math.isfinite(metrics[key]) for key in ("test_loss", "val_loss") if key in metrics):
+            raise DivergedError("the test or validation loss is no longer a finite number", images_seen, step)
         projection = latent.project(hidden, self._previous_coords)
         self._previous_coords = projection.coords
         self._next_target = next_target(images_seen, self.train_size)
@@ -262,6 +309,16 @@ class TimelineRecorder:
                 "metrics": metrics,
             }
         )
+
+    def best_index(self) -> int | None:
+        """The snapshot with the lowest validation loss so far (None without validation)."""
+        return validation_split.best_index(self.entries)
+
+    def _validation_summary(self) -> dict | None:
+        if self._validation is None:
+            return None
+        best = self.best_index()
+        return {"size": len(self._validation[1]), "best_index": best, "best_id": self.entries[best]["id"]}
 
     def _loss_history(self) -> dict:
         """The mean loss per image over consecutive windows of steps, at most

@@ -8,6 +8,7 @@ import torch
 from rich.console import Console
 from torch import nn
 
+from training import checkpoint, validation
 from training.config import TrainConfig, full_epochs
 from training.loop import TrainingData, train
 from training.mnist_data import Mnist
@@ -15,6 +16,7 @@ from training.model import build_model
 from training.nesterov_step import NesterovStep
 from training.progress import TrainingProgress
 from training.recording import TimelineRecorder
+from training.run_hooks import RunHooks
 from training.schedule import Snapshot, timeline
 from training.sgd_step import SgdStep
 
@@ -33,6 +35,8 @@ class RunResult:
 
 
 def run(config: TrainConfig, mnist: Mnist, device: torch.device, console: Console) -> RunResult:
+    resume_state = checkpoint.load_for_resume(config.resume, config, device) if config.resume else None
+    mnist, held_out = validation.hold_out(mnist, config.val_size, config.seed)
     train_size = len(mnist.train_labels)
     total = 0 if config.skip_train else config.epochs * train_size
     if config.max_images:
@@ -48,6 +52,7 @@ def run(config: TrainConfig, mnist: Mnist, device: torch.device, console: Consol
         train_size=train_size,
         seed=config.seed,
         architecture=config.architecture,
+        validation=None if held_out is None else (held_out.images, held_out.labels),
         training={
             "config": config.to_json(),
             "seed": config.seed,
@@ -62,11 +67,27 @@ def run(config: TrainConfig, mnist: Mnist, device: torch.device, console: Consol
             },
         },
     )
+    step = step_function(model, config)
+    hooks = RunHooks(config, model, step, recorder, max(total, 1))
     with recorder:
+        resume_at = (
+            None if resume_state is None else checkpoint.restore(resume_state, config.resume, model, step, recorder)
+        )
+        hooks.start(resumed=resume_at is not None)
         data = TrainingData.prepare(mnist, config.augment, device)
         with TrainingProgress(console, total, train_size) as progress:
-            train(step_function(model, config), data, config, total, recorder, progress.update)
+
+            def on_progress(images_seen: int, loss: float) -> None:
+                progress.update(images_seen, loss)
+                hooks.progress(images_seen, loss)
+
+            try:
+                train(step, data, config, total, recorder, on_progress, hooks.after_step, resume_at)
+            finally:
+                hooks.close()
+        note = hooks.stop_note or note
         manifest = recorder.close(stopped_early_note=note)
+    snapshots = snapshots[: len(manifest["timeline"])]  # an early stop ends the timeline sooner
     return RunResult(model, manifest, recorder.files, snapshots, note)
 
 

@@ -32,3 +32,10 @@ class SgdStep:
         loss.backward()
         self.optimiser.step()
         return loss.detach()
+
+    def state_dict(self) -> dict:
+        """The optimiser state a checkpoint keeps (torch.optim's, momentum buffers included)."""
+        return self.optimiser.state_dict()
+
+    def load_state_dict(self, state: dict) -> None:
+        self.optimiser.load_state_dict(state)

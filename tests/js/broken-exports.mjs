@@ -313,6 +313,45 @@ function manifestCases(base) {
   ]) {
     add(label, expect, change);
   }
+  // A run with --val-size: validation metrics at every snapshot and the best one named.
+  const validated = (m) => {
+    for (const snapshot of m.timeline) {
+      Object.assign(snapshot.metrics, { val_loss: 0.5, val_accuracy: 0.9, val_per_class_accuracy: Array(10).fill(0.9) });
+    }
+    m.validation = { size: 5000, best_index: 1, best_id: m.timeline[1].id };
+    return m;
+  };
+  for (const [label, change, expect] of [
+    ["validation not object", (m) => (m.validation = 5000), /validation must be an object/],
+    ["validation size 0", (m) => (m.validation.size = 0), /validation.size must be a number of digits/],
+    ["validation size text", (m) => (m.validation.size = "5000"), /validation.size/],
+    ["validation size huge", (m) => (m.validation.size = 1e9), /validation.size .* to 60000/],
+    [
+      "validation best past the end",
+      (m) => (m.validation.best_index = m.timeline.length),
+      /validation.best_index must be a snapshot index/,
+    ],
+    ["validation best negative", (m) => (m.validation.best_index = -1), /validation.best_index/],
+    ["validation best fraction", (m) => (m.validation.best_index = 1.5), /validation.best_index/],
+    ["validation best_id other", (m) => (m.validation.best_id = m.timeline[2].id), /validation.best_id is .*, but timeline\[1\].id is/],
+    ["val_loss negative", (m) => (metrics(m).val_loss = -0.1), /timeline\[1\].metrics.val_loss must be a non-negative number/],
+    ["val_loss text", (m) => (metrics(m).val_loss = "low"), /metrics.val_loss/],
+    ["val_loss missing", (m) => delete metrics(m).val_loss, /metrics.val_loss is missing/],
+    ["val_accuracy 2", (m) => (metrics(m).val_accuracy = 2), /metrics.val_accuracy must be a number in \[0, 1\]/],
+    ["val_accuracy null", (m) => (metrics(m).val_accuracy = null), /metrics.val_accuracy/],
+    ["val_per_class nine", (m) => metrics(m).val_per_class_accuracy.pop(), /val_per_class_accuracy must list 10/],
+    ["val_per_class value 2", (m) => (metrics(m).val_per_class_accuracy[3] = 2), /val_per_class_accuracy\[3\]/],
+    ["val_per_class missing", (m) => delete metrics(m).val_per_class_accuracy, /val_per_class_accuracy is missing/],
+    [
+      "validation best without val_loss",
+      (m) => {
+        for (const key of ["val_loss", "val_accuracy", "val_per_class_accuracy"]) delete metrics(m)[key];
+      },
+      /validation.best_index names timeline\[1\], which has no val_loss/,
+    ],
+  ]) {
+    add(label, expect, (m) => change(validated(m)));
+  }
   return cases;
 }
 

@@ -16,6 +16,18 @@ test("a valid manifest passes and its files resolve relative to it", () => {
   assert.equal(json.timeline[1].url, undefined, "the input is not modified");
 });
 
+test("a manifest with a validation split passes; one without it still does", () => {
+  const json = makeManifest(3);
+  json.timeline.forEach((snapshot, i) => {
+    Object.assign(snapshot.metrics, { val_loss: 1 - i / 10, val_accuracy: 0.5, val_per_class_accuracy: Array(10).fill(0.5) });
+  });
+  json.validation = { size: 5000, best_index: 2, best_id: json.timeline[2].id };
+  const manifest = validateManifest(json, URL_);
+  assert.deepEqual(manifest.validation, json.validation);
+  assert.equal(manifest.timeline[2].metrics.val_loss, 0.8);
+  assert.equal(validateManifest(makeManifest(3), URL_).validation, undefined);
+});
+
 test("snapshotShapes lists every layer and latent tensor", () => {
   const shapes = snapshotShapes(validateManifest(makeManifest(1, { latentProbe: 7 }), URL_));
   assert.deepEqual(Object.fromEntries(shapes), {

@@ -52,3 +52,15 @@ def previous_export(short_run, tmp_path) -> Path:
     folder = tmp_path / "exports"
     shutil.copytree(short_run.manifest_path.parent, folder)
     return folder / short_run.manifest_path.name
+
+
+VAL_SIZE = 5000
+
+
+@pytest.fixture(scope="session")
+def short_val_run(tmp_path_factory, mnist, mnist_dir) -> ShortRun:
+    """The short run with a validation split (--val-size 5000): one per session, shared
+    by the validation, early-stopping and page tests."""
+    config = short_config(tmp_path_factory.mktemp("short-val") / "mlp_weights.json", mnist_dir, val_size=VAL_SIZE)
+    result, output = run_quietly(config, mnist)
+    return ShortRun(config, result, output)

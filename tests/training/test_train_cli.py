@@ -50,6 +50,14 @@ BAD_ARGUMENTS = [
     (["--export-path", "{tmp}/weights.txt"], "must name a .json manifest"),
     (["--export-path", "{tmp}/folder.json"], "is a directory"),
     (["--export-path", "{tmp}/a-file/mlp_weights.json"], "is not writable"),
+    (["--early-stop", "3"], "--early-stop needs a validation split: add --val-size N"),
+    (["--val-size", "-1"], "--val-size must be between 0 (off) and 50000"),
+    (["--val-size", "60000"], "--val-size must be between 0 (off) and 50000"),
+    (["--val-size", "5000", "--early-stop", "-2"], "--early-stop must be 0 (off) or a patience"),
+    (["--min-delta", "-0.1"], "--min-delta must be a number ≥ 0"),
+    (["--min-delta", "nan"], "--min-delta must be a number ≥ 0"),
+    (["--checkpoint-dir", "{tmp}/a-file"], "--checkpoint-dir '{tmp}/a-file' is a file, not a directory"),
+    (["--resume", "{tmp}"], "holds no last.pt checkpoint"),
 ]
 
 
@@ -65,7 +73,7 @@ def test_bad_arguments_exit_2_with_one_line_and_write_nothing(args, message, tmp
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err.count("\n") == 1 and captured.err.startswith("mlp_train.py: error: ")
-    assert message in captured.err
+    assert message.replace("{tmp}", str(tmp_path)) in captured.err
     assert sorted(tmp_path.rglob("*")) == before
 
 
@@ -136,6 +144,12 @@ def test_help_lists_every_flag():
         "--no-augment",
         "--threads",
         "--architecture",
+        "--val-size",
+        "--early-stop",
+        "--min-delta",
+        "--checkpoint-dir",
+        "--resume",
+        "--tensorboard",
     ):
         assert flag in result.stdout
 

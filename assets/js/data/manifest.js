@@ -29,6 +29,7 @@ export const LIMITS = Object.freeze({
   lossPoints: 20_000,
   sampleDigits: 10_000, // probe and gallery digits each
   mistakes: 1000, // listed per snapshot
+  validationDigits: 60_000, // held out of MNIST's training set
 });
 
 const DIGIT_NAMES = Object.freeze(["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"]);
@@ -158,12 +159,8 @@ function checkMetrics(metrics, where, galleryCount) {
   if (metrics.test_accuracy !== undefined && !isFraction(metrics.test_accuracy)) {
     fail(`${where}.test_accuracy must be a number in [0, 1], got ${show(metrics.test_accuracy)}`);
   }
-  if (metrics.per_class_accuracy !== undefined) {
-    checkList(metrics.per_class_accuracy, `${where}.per_class_accuracy`, CLASSES, (value, at) => {
-      if (!isFraction(value)) fail(`${at} must be a number in [0, 1], got ${show(value)}`);
-    });
-    if (metrics.per_class_accuracy.length !== CLASSES) fail(`${where}.per_class_accuracy must list ${CLASSES} accuracies`);
-  }
+  if (metrics.per_class_accuracy !== undefined) checkPerClass(metrics.per_class_accuracy, `${where}.per_class_accuracy`);
+  checkValidationMetrics(metrics, where);
   if (metrics.confusion !== undefined) {
     const confusion = metrics.confusion;
     const square =
@@ -189,6 +186,47 @@ function checkMetrics(metrics, where, galleryCount) {
       }
     });
   }
+}
+
+function checkPerClass(list, where) {
+  checkList(list, where, CLASSES, (value, at) => {
+    if (!isFraction(value)) fail(`${at} must be a number in [0, 1], got ${show(value)}`);
+  });
+  if (list.length !== CLASSES) fail(`${where} must list ${CLASSES} accuracies`);
+}
+
+const VALIDATION_METRICS = ["val_loss", "val_accuracy", "val_per_class_accuracy"];
+
+/** A run with a validation split (--val-size) scores it at every snapshot: all three values or none. */
+function checkValidationMetrics(metrics, where) {
+  const present = VALIDATION_METRICS.filter((key) => metrics[key] !== undefined);
+  if (present.length === 0) return;
+  if (present.length < VALIDATION_METRICS.length) {
+    const missing = VALIDATION_METRICS.filter((key) => metrics[key] === undefined);
+    fail(`${where}.${missing[0]} is missing (${where} has ${present.join(", ")}: a validation split gives all three)`);
+  }
+  if (!(isFiniteNumber(metrics.val_loss) && metrics.val_loss >= 0)) {
+    fail(`${where}.val_loss must be a non-negative number, got ${show(metrics.val_loss)}`);
+  }
+  if (!isFraction(metrics.val_accuracy)) fail(`${where}.val_accuracy must be a number in [0, 1], got ${show(metrics.val_accuracy)}`);
+  checkPerClass(metrics.val_per_class_accuracy, `${where}.val_per_class_accuracy`);
+}
+
+/** The optional `validation` block: the split's size and the snapshot with the lowest validation loss. */
+function checkValidation(validation, timeline) {
+  if (validation === undefined) return;
+  if (!isObject(validation)) fail(`validation must be an object, got ${show(validation)}`);
+  if (!(isCount(validation.size) && validation.size <= LIMITS.validationDigits)) {
+    fail(`validation.size must be a number of digits from 1 to ${LIMITS.validationDigits}, got ${show(validation.size)}`);
+  }
+  const best = validation.best_index;
+  if (!(isIndex(best) && best < timeline.length)) {
+    fail(`validation.best_index must be a snapshot index from 0 to ${timeline.length - 1}, got ${show(best)}`);
+  }
+  if (validation.best_id !== timeline[best].id) {
+    fail(`validation.best_id is ${show(validation.best_id)}, but timeline[${best}].id is ${show(timeline[best].id)}`);
+  }
+  if (timeline[best].metrics?.val_loss === undefined) fail(`validation.best_index names timeline[${best}], which has no val_loss`);
 }
 
 function checkTimeline(timeline, manifestUrl, galleryCount) {
@@ -267,6 +305,7 @@ export function validateManifest(json, manifestUrl) {
     }
   }
   checkLossHistory(json.loss_history);
+  checkValidation(json.validation, manifest.timeline);
   const trainSize = json.training?.dataset?.train_size;
   if (trainSize !== undefined && !isCount(trainSize))
     fail(`training.dataset.train_size must be a positive integer, got ${show(trainSize)}`);

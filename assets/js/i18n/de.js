@@ -147,4 +147,8 @@ export const de = {
   "local.openTitle": "Einen Export von deiner Festplatte öffnen: sein Manifest samt seinem Ordner (oder beides auf die Seite ziehen)",
   "local.drop": "Lass das Manifest samt seinem Ordner hier fallen, um es zu öffnen",
   "local.unreadable": "Die abgelegten Dateien ließen sich nicht lesen ({problem})",
+  // Validation
+  "validation.curve": "Validierung",
+  "validation.readout": "(Validierung: {accuracy} richtig, Verlust {loss})",
+  "validation.best": "Bester Stand nach Validierungsverlust: {label}",
 };

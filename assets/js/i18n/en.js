@@ -143,4 +143,8 @@ export const en = {
   "local.openTitle": "Open an export from your disk: its manifest together with its folder (or drop them onto the page)",
   "local.drop": "Drop the manifest together with its folder to open it",
   "local.unreadable": "The dropped files could not be read ({problem})",
+  // Validation
+  "validation.curve": "validation",
+  "validation.readout": "(validation: {accuracy} right, loss {loss})",
+  "validation.best": "Best snapshot by validation loss: {label}",
 };

@@ -3,6 +3,7 @@
 // one shown, and a sparkline of accuracy over the whole run behind the track.
 
 import { t } from "../i18n/i18n.js";
+import { el } from "./dom.js";
 import { formatAccuracy, formatImagesSeen } from "./timeline-format.js";
 
 const PLAY_STEP_MS = 650;
@@ -18,6 +19,9 @@ export class TimelineBar {
     this.range.addEventListener("input", () => this.onScrub(Number(this.range.value)));
     this.play.addEventListener("click", () => (this.timer ? this.stop() : this.start()));
     new ResizeObserver(() => this.drawSparkline()).observe(this.sparkline);
+    // The snapshot with the lowest validation loss (an export trained with --val-size).
+    this.best = el("span", { id: "timeline-best", class: "timeline-best", hidden: "" });
+    this.sparkline.after(this.best);
   }
 
   start() {
@@ -98,11 +102,24 @@ export class TimelineBar {
       else context.moveTo(x, y);
     }
     context.stroke();
+    this.placeBest(manifest, points);
     if (points[current]) {
       context.fillStyle = "#ffcf7a";
       context.beginPath();
       context.arc(points[current][0], points[current][1], 3.5, 0, Math.PI * 2);
       context.fill();
     }
+  }
+
+  placeBest(manifest, points) {
+    const best = manifest.validation ? manifest.timeline[manifest.validation.best_index] : null;
+    this.best.hidden = !best;
+    if (!best) return;
+    this.best.style.left = `${points[best.index][0]}px`;
+    this.best.dataset.best = best.id;
+    const text = t("validation.best", { label: best.label });
+    this.best.title = text;
+    this.best.setAttribute("aria-label", text);
+    this.best.setAttribute("role", "img");
   }
 }

@@ -2,6 +2,7 @@
 // one "images seen" axis, a cursor at the current snapshot (click or drag to move the
 // timeline, arrow keys too), and per-class test accuracy bars for the current snapshot.
 
+import { formatNumber, formatPercent, t } from "../../i18n/i18n.js";
 import { el } from "../dom.js";
 import { fitCanvas, pointerPosition, watchWidth } from "./canvas.js";
 import { CLASS_COLOURS } from "./class-colours.js";
@@ -16,6 +17,7 @@ const TEXT = "rgba(220,228,236,0.75)";
 const GRID = "rgba(255,255,255,0.07)";
 const LOSS_COLOUR = "rgba(137,180,250,0.85)";
 const TEST_LOSS_COLOUR = "#f5c26b";
+const VALIDATION_COLOUR = "#c792ea"; // a run with --val-size: validation beside test, in both charts
 
 export class TrainingCurvesView {
   /**
@@ -91,7 +93,8 @@ export class TrainingCurvesView {
     const lastSeen = Math.max(timeline.at(-1).images_seen, history?.images_seen?.at(-1) ?? 0);
     const firstSeen = timeline.find((entry) => entry.images_seen > 0)?.images_seen ?? history?.images_seen?.[0] ?? 1;
     this.x = new SymlogScale(firstSeen, lastSeen);
-    const losses = [...(history?.loss ?? []), ...timeline.map((entry) => entry.metrics?.test_loss)].filter((v) => v > 0);
+    const snapshotLosses = timeline.flatMap((entry) => [entry.metrics?.test_loss, entry.metrics?.val_loss]);
+    const losses = [...(history?.loss ?? []), ...snapshotLosses].filter((v) => v > 0);
     // A loop, not Math.min(...losses): a long history would overflow the call stack.
     let low = Number.POSITIVE_INFINITY;
     let high = 0;
@@ -113,9 +116,12 @@ export class TrainingCurvesView {
     // "5.8k images" already says how many; "1× dataset" needs the count spelled out.
     const seen = entry.label.includes("image") ? "" : ` (${formatCount(entry.images_seen)} images)`;
     const numbers = `${percent(metrics.test_accuracy)} of test digits right, test loss ${metrics.test_loss?.toFixed(3) ?? "—"}`;
+    const validation = Number.isFinite(metrics.val_accuracy)
+      ? ` ${t("validation.readout", { accuracy: formatPercent(metrics.val_accuracy), loss: formatNumber(metrics.val_loss, 3) })}`
+      : "";
     this.readout.textContent = hovering
-      ? `At ${entry.label}${seen}: ${numbers} (click to go there)`
-      : `${capitalise(entry.label)}${seen}: ${numbers}`;
+      ? `At ${entry.label}${seen}: ${numbers}${validation} (click to go there)`
+      : `${capitalise(entry.label)}${seen}: ${numbers}${validation}`;
     const current = this.state.snapshot?.entry;
     this.canvas.setAttribute("aria-valuenow", String(this.state.snapshot?.index ?? -1));
     this.canvas.setAttribute("aria-valuetext", current.label);
@@ -257,6 +263,29 @@ export class TrainingCurvesView {
       context.arc(this.toX(entry.images_seen), toY(loss), 2.5, 0, 2 * Math.PI);
       context.fill();
     }
+    this.drawValidation(context, "val_loss", (loss) => toY(Math.max(loss, this.lossScale.min)));
+  }
+
+  /** The validation metric per snapshot as a line with dots (only a run with a validation split has one). */
+  drawValidation(context, key, toY) {
+    const points = this.state.manifest.timeline
+      .filter((entry) => Number.isFinite(entry.metrics?.[key]))
+      .map((entry) => [this.toX(entry.images_seen), toY(entry.metrics[key])]);
+    if (!points.length) return;
+    context.strokeStyle = VALIDATION_COLOUR;
+    context.fillStyle = VALIDATION_COLOUR;
+    context.lineWidth = 1.5;
+    context.beginPath();
+    for (const [i, [x, y]] of points.entries()) {
+      if (i === 0) context.moveTo(x, y);
+      else context.lineTo(x, y);
+    }
+    context.stroke();
+    for (const [x, y] of points) {
+      context.beginPath();
+      context.arc(x, y, 2.5, 0, 2 * Math.PI);
+      context.fill();
+    }
   }
 
   drawLossLegend(context, y) {
@@ -283,6 +312,7 @@ export class TrainingCurvesView {
     context.fill();
     x += 10;
     label("test");
+    if (this.state.manifest.validation) label(t("validation.curve"), VALIDATION_COLOUR);
   }
 
   drawAccuracy(context, top) {
@@ -296,6 +326,11 @@ export class TrainingCurvesView {
     context.textAlign = "left";
     context.textBaseline = "top";
     context.fillText("Test accuracy", MARGIN.left + 4, top - 13);
+    if (this.state.manifest.validation) {
+      context.fillStyle = VALIDATION_COLOUR;
+      context.fillText(t("validation.curve"), MARGIN.left + 12 + context.measureText("Test accuracy").width, top - 13);
+      this.drawValidation(context, "val_accuracy", toY);
+    }
     const points = timeline
       .filter((entry) => Number.isFinite(entry.metrics?.test_accuracy))
       .map((entry) => [this.toX(entry.images_seen), toY(entry.metrics.test_accuracy)]);
