@@ -4,7 +4,7 @@ import { App } from "./app/app.js";
 import { readLink, ShareLink } from "./app/share-link.js";
 import { checkUrlStateAgainstManifest, encodeUrlState } from "./app/url-state.js";
 import { loadManifest } from "./data/export-loader.js";
-import { pickLanguage, setLanguage } from "./i18n/i18n.js";
+import { language, pickLanguage, setLanguage, t } from "./i18n/i18n.js";
 import { preprocess, rawDownsample } from "./model/preprocess.js";
 import { ErrorBanner } from "./panels/banner.js";
 import { DigitButtons } from "./panels/digit-buttons.js";
@@ -29,19 +29,21 @@ import { TourScene } from "./scene/tour-scene.js";
 
 const $ = (id) => document.getElementById(id);
 
-// The language first: every view is built in it (?lang=de, else the browser's languages).
-setLanguage(pickLanguage(new URLSearchParams(location.search).get("lang"), navigator.languages ?? []));
+// The language first: every view is built in it (?lang=de, else a shared link's #lang=de,
+// else the browser's languages).
+const askedLanguage = new URLSearchParams(location.search).get("lang") ?? new URLSearchParams(location.hash.slice(1)).get("lang");
+setLanguage(pickLanguage(askedLanguage, navigator.languages ?? []));
 translatePage(document);
-connectLanguageSwitch($("lang-switch"), { location, onChange: (href) => location.assign(href) });
+connectLanguageSwitch($("lang"), { location, onChange: (href) => location.assign(href) });
 
-const banner = new ErrorBanner($("error"), $("error-text"), $("error-dismiss"), $("error-retry"));
+const banner = new ErrorBanner($("error"), $("error-lead"), $("error-dismiss"), $("error-retry"), $("error-text"));
 const notice = new ErrorBanner($("notice"), $("notice-text"), $("notice-dismiss")); // calm: nothing is broken
 const stage = new Stage($("network"), $("network-labels"));
 const settingsPanel = new SettingsPanel(document, { onChange: (values) => app.changeSettings(values) });
 const readInk = (mode, shape) => (mode === "raw" ? rawDownsample : preprocess)(pad.ink, pad.width, pad.height, shape);
 const app = new App(settingsPanel.read(), {
   requestFrame: () => stage.requestRender(),
-  reportError: (message, retry) => banner.show(message, retry),
+  reportError: (message, detail, retry) => banner.show(message, { detail, retry }),
   readInk,
 });
 // The pad reports ink at once (a blank pad), so it comes after the app.
@@ -103,6 +105,7 @@ const share = new ShareLink({ button: $("copy-link"), field: $("share-url"), sta
   camera: stage.userMoved ? { position: stage.camera.position.toArray(), target: stage.controls.target.toArray() } : null,
   selected: app.state.selected,
   tour: app.state.tour ? app.state.tour.step + 1 : null,
+  lang: language(),
 }));
 
 app.addViews(
@@ -110,7 +113,7 @@ app.addViews(
   new PadTools({ clear: $("clear"), eraser: $("eraser"), hint: $("pad-hint") }, pad),
   new DigitButtons(document.querySelector(".digit-buttons"), {
     onDigit: (pixels) => app.loadDigit(pixels),
-    onError: (message) => banner.show(message),
+    onError: (message) => banner.show(t("error.probe"), { detail: message }),
   }),
   network,
   new TourScene(stage, network), // after the network view, which lays the neurons out
@@ -158,9 +161,7 @@ app.mark("settings");
 async function start() {
   if (location.protocol === "file:") {
     // Browsers do not let a page opened from disk fetch its own files.
-    banner.show(
-      "This page must be served, not opened as a file: run `python -m http.server` in its folder, then open http://localhost:8000/",
-    );
+    banner.show(t("error.file"));
     return;
   }
   let link;
@@ -170,7 +171,7 @@ async function start() {
     manifest = await loadManifest(link.exportUrl);
   } catch (error) {
     // A refused link cannot get better by retrying; a manifest that did not arrive can.
-    banner.show(error.message, link ? start : null);
+    banner.show(t(link ? "error.manifest" : "error.link"), { detail: error.message, retry: link ? start : null });
     return;
   }
   const shared = checkUrlStateAgainstManifest(link.state, manifest);

@@ -20,6 +20,8 @@ test("every language has exactly English's keys, each with the same placeholders
 test("German is really translated: most texts differ from English", () => {
   const { en } = { en: LANGUAGES.en.strings };
   const de = LANGUAGES.de.strings;
-  const same = Object.keys(en).filter((key) => en[key] === de[key]);
+  // Pure formats ("{snapshot}: {numbers}") have no words to translate.
+  const words = (text) => /\p{L}{2}/u.test(text.replace(/\{\w+\}/g, ""));
+  const same = Object.keys(en).filter((key) => en[key] === de[key] && words(en[key]));
   assert.ok(same.length <= 4, `identical in German: ${same.join(", ")}`);
 });

@@ -58,3 +58,9 @@ export function formatPercent(share, decimals = 1) {
     share,
   );
 }
+
+/** A rank written the current language's way: formatOrdinal(3) → "3rd" / "3.". */
+export function formatOrdinal(n) {
+  const key = `ordinal.${new Intl.PluralRules(current, { type: "ordinal" }).select(n)}`;
+  return t(Object.hasOwn(LANGUAGES[current].strings, key) ? key : "ordinal.other", { n });
+}

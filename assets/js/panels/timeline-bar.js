@@ -3,7 +3,7 @@
 // one shown, and a sparkline of accuracy over the whole run behind the track.
 
 import { t } from "../i18n/i18n.js";
-import { formatAccuracy, formatImagesSeen } from "./timeline-format.js";
+import { formatAccuracy, formatImagesSeen, snapshotLabel } from "./timeline-format.js";
 
 const PLAY_STEP_MS = 650;
 
@@ -54,17 +54,27 @@ export class TimelineBar {
     if (!changed.has("timeline") && !changed.has("manifest")) return;
     const requested = manifest.timeline[timeline.requested];
     const shown = snapshot?.entry;
+    const trainSize = manifest.training?.dataset?.train_size;
     if (requested) {
-      const trainSize = manifest.training?.dataset?.train_size;
-      this.label.textContent = `${formatImagesSeen(requested.images_seen, trainSize)} ${requested.images_seen === 0 ? "images · untrained" : "seen"}`;
-      this.range.setAttribute("aria-valuetext", `${requested.label}, snapshot ${requested.index + 1} of ${manifest.timeline.length}`);
+      this.label.textContent =
+        requested.images_seen === 0
+          ? t("timeline.start")
+          : t("timeline.seen", { images: formatImagesSeen(requested.images_seen, trainSize) });
+      this.range.setAttribute(
+        "aria-valuetext",
+        t("timeline.valueText", {
+          label: snapshotLabel(requested, trainSize),
+          index: requested.index + 1,
+          count: manifest.timeline.length,
+        }),
+      );
       if (document.activeElement !== this.range && Number(this.range.value) !== timeline.requested)
         this.range.value = String(timeline.requested);
     }
     this.status.textContent = timeline.failed
-      ? `(failed — showing ${shown ? shown.label : "nothing"})`
+      ? t("timeline.failed", { label: shown ? snapshotLabel(shown, trainSize) : t("timeline.nothing") })
       : shown && requested && shown.index !== requested.index
-        ? "loading…"
+        ? t("timeline.fetching")
         : "";
     this.accuracy.textContent = shown ? formatAccuracy(shown.metrics?.test_accuracy) : "–";
     this.container.dataset.snapshot = shown ? shown.id : "";

@@ -2,7 +2,9 @@
 // one "images seen" axis, a cursor at the current snapshot (click or drag to move the
 // timeline, arrow keys too), and per-class test accuracy bars for the current snapshot.
 
+import { formatNumber, formatPercent, t } from "../../i18n/i18n.js";
 import { el } from "../dom.js";
+import { formatImagesSeen, snapshotLabel } from "../timeline-format.js";
 import { fitCanvas, pointerPosition, watchWidth } from "./canvas.js";
 import { CLASS_COLOURS } from "./class-colours.js";
 import { formatCount, LogScale, SymlogScale } from "./scales.js";
@@ -34,9 +36,9 @@ export class TrainingCurvesView {
       class: "ins-curves-canvas",
       tabindex: "0",
       role: "slider",
-      "aria-label": "Training timeline: loss and test accuracy. Left and right arrows move between snapshots",
+      "aria-label": t("curves.canvas"),
     });
-    this.bars = el("ol", { class: "ins-class-bars", "aria-label": "Test accuracy per class" });
+    this.bars = el("ol", { class: "ins-class-bars", "aria-label": t("curves.bars") });
     this.barRows = CLASS_COLOURS.map((colour) => {
       const name = el("span", { class: "ins-bar-name" });
       const fill = el("span", { class: "ins-bar-fill", style: `background:${colour}` });
@@ -49,7 +51,7 @@ export class TrainingCurvesView {
       el("div", { class: "ins-view ins-curves" }, [
         this.readout,
         this.chartBox,
-        el("h3", { class: "ins-subheading" }, ["Test accuracy per digit"]),
+        el("h3", { class: "ins-subheading" }, [t("curves.perDigit")]),
         this.bars,
       ]),
     );
@@ -110,15 +112,23 @@ export class TrainingCurvesView {
     const entry = hovering ? this.state.manifest.timeline[this.hoverIndex] : this.state.snapshot?.entry;
     if (!entry) return;
     const metrics = entry.metrics ?? {};
+    const trainSize = this.state.manifest.training?.dataset?.train_size;
+    const label = snapshotLabel(entry, trainSize);
     // "5.8k images" already says how many; "1× dataset" needs the count spelled out.
-    const seen = entry.label.includes("image") ? "" : ` (${formatCount(entry.images_seen)} images)`;
-    const numbers = `${percent(metrics.test_accuracy)} of test digits right, test loss ${metrics.test_loss?.toFixed(3) ?? "—"}`;
+    const snapshot =
+      entry.images_seen >= (trainSize ?? 60000)
+        ? t("curves.withCount", { snapshot: label, count: t("curves.imagesCount", { count: formatCount(entry.images_seen) }) })
+        : label;
+    const numbers = t("curves.numbers", {
+      percent: percent(metrics.test_accuracy),
+      loss: Number.isFinite(metrics.test_loss) ? formatNumber(metrics.test_loss, 3) : "—",
+    });
     this.readout.textContent = hovering
-      ? `At ${entry.label}${seen}: ${numbers} (click to go there)`
-      : `${capitalise(entry.label)}${seen}: ${numbers}`;
+      ? t("curves.hovered", { snapshot, numbers })
+      : capitalise(t("curves.current", { snapshot, numbers }));
     const current = this.state.snapshot?.entry;
     this.canvas.setAttribute("aria-valuenow", String(this.state.snapshot?.index ?? -1));
-    this.canvas.setAttribute("aria-valuetext", current.label);
+    this.canvas.setAttribute("aria-valuetext", snapshotLabel(current, trainSize));
   }
 
   updateBars() {
@@ -224,7 +234,7 @@ export class TrainingCurvesView {
       context.setLineDash([]);
       const nearRightEdge = x > this.width - MARGIN.right - 70;
       context.textAlign = nearRightEdge ? "right" : "left";
-      context.fillText("1× dataset", nearRightEdge ? x - 3 : x + 3, bottom - 12);
+      context.fillText(formatImagesSeen(trainSize, trainSize), nearRightEdge ? x - 3 : x + 3, bottom - 12);
     }
   }
 
@@ -268,7 +278,7 @@ export class TrainingCurvesView {
       context.fillText(text, x, y);
       x += context.measureText(text).width + 6;
     };
-    label("Loss (log scale):");
+    label(t("curves.loss"));
     context.strokeStyle = LOSS_COLOUR;
     context.lineWidth = 2;
     context.beginPath();
@@ -276,13 +286,13 @@ export class TrainingCurvesView {
     context.lineTo(x + 12, y + 6);
     context.stroke();
     x += 16;
-    label("training");
+    label(t("curves.trainingLoss"));
     context.fillStyle = TEST_LOSS_COLOUR;
     context.beginPath();
     context.arc(x + 3, y + 6, 3, 0, 2 * Math.PI);
     context.fill();
     x += 10;
-    label("test");
+    label(t("curves.testLoss"));
   }
 
   drawAccuracy(context, top) {
@@ -290,12 +300,12 @@ export class TrainingCurvesView {
     const toY = (accuracy) => top + (1 - accuracy) * ACCURACY_HEIGHT;
     this.drawYLabels(
       context,
-      [0, 0.5, 1].map((v) => [toY(v), `${v * 100}%`]),
+      [0, 0.5, 1].map((v) => [toY(v), formatPercent(v, 0)]),
     );
     context.fillStyle = TEXT;
     context.textAlign = "left";
     context.textBaseline = "top";
-    context.fillText("Test accuracy", MARGIN.left + 4, top - 13);
+    context.fillText(t("curves.accuracy"), MARGIN.left + 4, top - 13);
     const points = timeline
       .filter((entry) => Number.isFinite(entry.metrics?.test_accuracy))
       .map((entry) => [this.toX(entry.images_seen), toY(entry.metrics.test_accuracy)]);
@@ -351,7 +361,7 @@ export class TrainingCurvesView {
 }
 
 function percent(value) {
-  return Number.isFinite(value) ? `${(value * 100).toFixed(1)}%` : "—";
+  return Number.isFinite(value) ? formatPercent(value) : "—";
 }
 
 function capitalise(text) {
