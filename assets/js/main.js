@@ -12,10 +12,12 @@ import { DrawPad } from "./panels/draw-pad.js";
 import { ExportSummary } from "./panels/export-summary.js";
 import { InputPreview } from "./panels/input-preview.js";
 import { createInsightViews } from "./panels/insights/insights-panel.js";
+import { KeyboardNavigation } from "./panels/keyboard-navigation.js";
 import { ModelSwitch } from "./panels/model-switch.js";
 import { NeuronPanel } from "./panels/neuron-panel.js";
 import { OverviewPanel } from "./panels/overview-panel.js";
 import { PadTools } from "./panels/pad-tools.js";
+import { PredictionAnnouncer } from "./panels/prediction-announcer.js";
 import { ProbabilityBars } from "./panels/probability-bars.js";
 import { SceneDescription } from "./panels/scene-description.js";
 import { SettingsPanel } from "./panels/settings-panel.js";
@@ -116,10 +118,15 @@ app.addViews(
     onError: (message) => banner.show(t("error.probe"), { detail: message }),
   }),
   network,
+  new KeyboardNavigation($("network"), $("network-focus"), {
+    onFocus: (neuron) => app.hoverNeuron(neuron),
+    onSelect: (neuron) => app.selectNeuron(neuron),
+  }),
   new TourScene(stage, network), // after the network view, which lays the neurons out
   new SceneDescription($("network-description")),
   tour,
   new ProbabilityBars($("probability-bars"), $("prediction")),
+  new PredictionAnnouncer($("prediction-announcement")),
   new InputPreview($("preview"), $("preview-note")),
   timeline,
   new NeuronPanel($("neuron-panel")),

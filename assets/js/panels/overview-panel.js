@@ -5,6 +5,13 @@ import { layerParameterCount } from "../model/layers.js";
 
 const KIND = { conv2d: "overview.conv", maxpool2d: "overview.pool", flatten: "overview.flatten" };
 
+/** Stage `l` of a model (manifest.model) for people: "Input 28×28", "Conv 1 · 8 maps", "Hidden 2", "Output". */
+export function layerName({ layer_sizes: sizes, layers, input }, l) {
+  if (l === 0) return t("overview.input", { shape: input.shape.join("×") });
+  if (l === sizes.length - 1) return t("overview.output");
+  return t(KIND[layers[l - 1].type] ?? "overview.hidden", { layer: l, maps: layers[l - 1].output_shape?.[0] });
+}
+
 export class OverviewPanel {
   constructor(table) {
     this.body = table.querySelector("tbody");
@@ -12,18 +19,13 @@ export class OverviewPanel {
     this.rows = null;
   }
 
-  build({ layer_sizes: sizes, layers, input }) {
+  build(model) {
+    const { layer_sizes: sizes, layers } = model;
     const parameters = layers.map(layerParameterCount); // parameters[l - 1] belongs to stage l
     this.rows = sizes.map((size, l) => {
       const row = this.body.insertRow();
       const [name, neurons, learned, active] = Array.from({ length: 4 }, () => row.insertCell());
-      const kind = l > 0 ? KIND[layers[l - 1].type] : undefined;
-      name.textContent =
-        l === 0
-          ? t("overview.input", { shape: input.shape.join("×") })
-          : l === sizes.length - 1
-            ? t("overview.output")
-            : t(kind ?? "overview.hidden", { layer: l, maps: layers[l - 1].output_shape?.[0] });
+      name.textContent = layerName(model, l);
       neurons.textContent = formatNumber(size);
       learned.textContent = l === 0 ? "–" : formatNumber(parameters[l - 1]);
       return { active };
