@@ -238,6 +238,18 @@ export const de = {
   "tour.layer2.title": "Muster aus Mustern",
   "tour.layer2.text":
     "Die nächste verborgene Schicht macht genau dasselbe, aber ihre Eingaben sind die {inputs} Zahlen, die die Schicht davor weitergibt, keine Pixel. Sie reagiert also auf Kombinationen von Mustern. {active} ihrer {size} Neuronen sind an. Die Linien zeigen die stärksten Beiträge: Gewicht × eingehende Zahl.",
+  "tour.conv.title": "Kleine Filter gleiten über deine Zeichnung",
+  "tour.conv.text":
+    "Dieses Netz gibt nicht jedem Pixel ein eigenes Gewicht. Es hat {maps} kleine Filter mit je {kernel} × {kernel} Gewichten gelernt. Jeder Filter gleitet über das ganze Bild mit {size} × {size} Pixeln; an jeder Stelle multipliziert er die Pixel darunter mit seinen Gewichten, zählt alles mit einem Bias zusammen, und ReLU behält den positiven Teil. So entsteht eine Merkmalskarte pro Filter: Die {maps} Bilder leuchten dort, wo ein Filter sein Muster gefunden hat, einen Strich oder eine Kante.",
+  "tour.pool.title": "Pooling behält die stärksten Signale",
+  "tour.pool.text":
+    "Dann wird jede der {maps} Merkmalskarten verkleinert: Von jedem Quadrat aus {window} × {window} Werten bleibt nur der größte (Max-Pooling). Die Karten werden {pooled} × {pooled} groß, ein Viertel der Zahlen, und ein Strich, der ein Pixel weiter daneben liegt, landet trotzdem an derselben Stelle.",
+  "tour.conv2.title": "Filter auf Filtern",
+  "tour.conv2.text":
+    "Eine zweite Faltung macht dasselbe mit den verkleinerten Karten: Jeder ihrer {maps} Filter schaut auf alle {inputs} Karten zugleich, {kernel} × {kernel} Werte in jeder, und reagiert so auf Kombinationen wie Ecken und Schleifen. Nach dem nächsten Pooling sind ihre Karten nur noch {pooled} × {pooled} Pixel klein.",
+  "tour.dense.title": "Von Karten zu Neuronen",
+  "tour.dense.text":
+    "Die {maps} kleinen Karten werden zu einer langen Reihe aus {flat} Zahlen hintereinandergelegt. Ab hier ist es ein gewöhnliches Netz: Jedes der {hidden} Neuronen der nächsten Schicht gewichtet alle {flat} Zahlen, addiert seinen Bias und wendet ReLU an. Bei deiner Zeichnung sind {active} davon an.",
   "tour.output.title": "Zehn Ausgaben, eine pro Ziffer",
   "tour.output.text":
     "Die letzte Schicht hat ein Neuron pro Ziffer, 0 bis 9. Ihre Summen gehen durch Softmax, das daraus Wahrscheinlichkeiten macht: alle positiv, zusammen 100 %. Das Netz sagt {digit} mit {percent} Sicherheit; seine zweite Wahl ist {second} mit {secondPercent}.",

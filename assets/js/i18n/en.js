@@ -234,6 +234,18 @@ export const en = {
   "tour.layer2.title": "Patterns of patterns",
   "tour.layer2.text":
     "The next hidden layer does exactly the same, but its inputs are the {inputs} numbers the layer before passed on, not pixels. So it reacts to combinations of patterns. {active} of its {size} neurons are on. The lines show the strongest contributions: weight × incoming number.",
+  "tour.conv.title": "Small filters slide over your drawing",
+  "tour.conv.text":
+    "This network does not give every pixel its own weight. It learned {maps} small filters of {kernel} × {kernel} weights. Each filter slides over the whole {size} × {size} picture; at every place it multiplies the pixels under it by its weights, adds them up with a bias, and ReLU keeps the positive part. That makes one feature map per filter: the {maps} pictures light up where a filter found its pattern, a stroke or an edge.",
+  "tour.pool.title": "Pooling keeps the strongest signals",
+  "tour.pool.text":
+    "Then each of the {maps} feature maps is shrunk: of every {window} × {window} square only the largest value is kept (max-pooling). The maps become {pooled} × {pooled}, a quarter of the numbers, and a stroke drawn one pixel further still lands in the same place.",
+  "tour.conv2.title": "Filters on filters",
+  "tour.conv2.text":
+    "A second convolution does the same on the pooled maps: each of its {maps} filters looks at all {inputs} maps at once, {kernel} × {kernel} values in each, so it reacts to combinations such as corners and loops. Pooled again, its maps are {pooled} × {pooled} pixels small.",
+  "tour.dense.title": "From maps to neurons",
+  "tour.dense.text":
+    "The {maps} small maps are laid out in one long row of {flat} numbers. From here on it is an ordinary network: each of the {hidden} neurons of the next layer weighs all {flat} numbers, adds its bias and applies ReLU. For your drawing {active} of them are on.",
   "tour.output.title": "Ten outputs, one for each digit",
   "tour.output.text":
     "The last layer has one neuron per digit, 0 to 9. Their sums go through softmax, which turns them into chances that are all positive and add up to 100 %. The network says {digit} with {percent} confidence; its second choice is {second} with {secondPercent}.",

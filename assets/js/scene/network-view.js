@@ -122,7 +122,7 @@ export class NetworkView {
     this.neurons.mark(focused ? this.overallIndex(focused) : -1);
     const { topK, threshold } = state.settings;
     this.lines.update(denseNetwork, denseResult ? denseResult.activations : null, { topK, threshold, focus });
-    applyEmphasis(this.neurons, this.lines, this.layout, state.emphasis, this.scene.canvas); // the tour's dimming
+    applyEmphasis(this.neurons, this.lines, this.layout, state.emphasis, this.scene.canvas, this.offset); // the tour's dimming
     const top = state.result ? argmax(state.result.activations.at(-1)) : -1;
     this.outputLabels.forEach((label, d) => {
       label.classList.toggle("top", d === top);
