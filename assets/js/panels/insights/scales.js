@@ -66,7 +66,8 @@ export function formatCount(n) {
   return compactNumber(n);
 }
 
-/** `value` in the page's language with the decimals it has: 1.5 → "1.5" / "1,5". */
+/** `value` in the page's language with the decimals it has: 1.5 → "1.5" / "1,5" (1e-7 stays as it is). */
 function compactNumber(value) {
-  return formatNumber(value, String(value).split(".")[1]?.length ?? 0);
+  const text = String(value);
+  return text.includes("e") ? text : formatNumber(value, text.split(".")[1]?.length ?? 0);
 }

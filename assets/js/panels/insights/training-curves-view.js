@@ -243,7 +243,7 @@ export class TrainingCurvesView {
     const toY = (loss) => top + (1 - this.lossScale.map(loss)) * LOSS_HEIGHT;
     this.drawYLabels(
       context,
-      this.lossScale.ticks().map((tick) => [toY(tick), String(tick)]),
+      this.lossScale.ticks().map((tick) => [toY(tick), formatCount(tick)]),
     );
     this.drawLossLegend(context, top - 13);
 
