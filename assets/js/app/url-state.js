@@ -159,7 +159,9 @@ const PARSERS = {
       : { error: t("link.tour", { value: truncate(value), count: TOUR_STEPS.length }) };
   },
   lang(value) {
-    return Object.hasOwn(LANGUAGES, value) ? { value } : { error: t("link.lang", { value: truncate(value) }) };
+    return Object.hasOwn(LANGUAGES, value)
+      ? { value }
+      : { error: t("link.lang", { value: truncate(value), languages: Object.keys(LANGUAGES).join(", ") }) };
   },
 };
 
