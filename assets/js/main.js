@@ -6,7 +6,7 @@ import { checkUrlStateAgainstManifest, encodeUrlState } from "./app/url-state.js
 import { loadManifest } from "./data/export-loader.js";
 import { isLocalExport, openLocalFiles } from "./data/local-files.js";
 import { SnapshotStore } from "./data/snapshot-store.js";
-import { pickLanguage, setLanguage } from "./i18n/i18n.js";
+import { language, pickLanguage, setLanguage, t } from "./i18n/i18n.js";
 import { preprocess, rawDownsample } from "./model/preprocess.js";
 import { ErrorBanner } from "./panels/banner.js";
 import { DigitButtons } from "./panels/digit-buttons.js";
@@ -14,11 +14,13 @@ import { DrawPad } from "./panels/draw-pad.js";
 import { ExportSummary } from "./panels/export-summary.js";
 import { InputPreview } from "./panels/input-preview.js";
 import { createInsightViews } from "./panels/insights/insights-panel.js";
+import { KeyboardNavigation } from "./panels/keyboard-navigation.js";
 import { LocalExport } from "./panels/local-export.js";
 import { ModelSwitch } from "./panels/model-switch.js";
 import { NeuronPanel } from "./panels/neuron-panel.js";
 import { OverviewPanel } from "./panels/overview-panel.js";
 import { PadTools } from "./panels/pad-tools.js";
+import { PredictionAnnouncer } from "./panels/prediction-announcer.js";
 import { ProbabilityBars } from "./panels/probability-bars.js";
 import { SceneDescription } from "./panels/scene-description.js";
 import { SettingsPanel } from "./panels/settings-panel.js";
@@ -32,19 +34,21 @@ import { TourScene } from "./scene/tour-scene.js";
 
 const $ = (id) => document.getElementById(id);
 
-// The language first: every view is built in it (?lang=de, else the browser's languages).
-setLanguage(pickLanguage(new URLSearchParams(location.search).get("lang"), navigator.languages ?? []));
+// The language first: every view is built in it (?lang=de, else a shared link's #lang=de,
+// else the browser's languages).
+const askedLanguage = new URLSearchParams(location.search).get("lang") ?? new URLSearchParams(location.hash.slice(1)).get("lang");
+setLanguage(pickLanguage(askedLanguage, navigator.languages ?? []));
 translatePage(document);
-connectLanguageSwitch($("lang-switch"), { location, onChange: (href) => location.assign(href) });
+connectLanguageSwitch($("lang"), { location, onChange: (href) => location.assign(href) });
 
-const banner = new ErrorBanner($("error"), $("error-text"), $("error-dismiss"), $("error-retry"));
+const banner = new ErrorBanner($("error"), $("error-lead"), $("error-dismiss"), $("error-retry"), $("error-text"));
 const notice = new ErrorBanner($("notice"), $("notice-text"), $("notice-dismiss")); // calm: nothing is broken
 const stage = new Stage($("network"), $("network-labels"));
 const settingsPanel = new SettingsPanel(document, { onChange: (values) => app.changeSettings(values) });
 const readInk = (mode, shape) => (mode === "raw" ? rawDownsample : preprocess)(pad.ink, pad.width, pad.height, shape);
 const app = new App(settingsPanel.read(), {
   requestFrame: () => stage.requestRender(),
-  reportError: (message, retry) => banner.show(message, retry),
+  reportError: (message, detail, retry) => banner.show(message, { detail, retry }),
   readInk,
 });
 // The pad reports ink at once (a blank pad), so it comes after the app.
@@ -106,6 +110,7 @@ const share = new ShareLink({ button: $("copy-link"), field: $("share-url"), sta
   camera: stage.userMoved ? { position: stage.camera.position.toArray(), target: stage.controls.target.toArray() } : null,
   selected: app.state.selected,
   tour: app.state.tour ? app.state.tour.step + 1 : null,
+  lang: language(),
 }));
 
 app.addViews(
@@ -113,13 +118,18 @@ app.addViews(
   new PadTools({ clear: $("clear"), eraser: $("eraser"), hint: $("pad-hint") }, pad),
   new DigitButtons(document.querySelector(".digit-buttons"), {
     onDigit: (pixels) => app.loadDigit(pixels),
-    onError: (message) => banner.show(message),
+    onError: (message) => banner.show(t("error.probe"), { detail: message }),
   }),
   network,
+  new KeyboardNavigation($("network"), $("network-focus"), {
+    onFocus: (neuron) => app.hoverNeuron(neuron),
+    onSelect: (neuron) => app.selectNeuron(neuron),
+  }),
   new TourScene(stage, network), // after the network view, which lays the neurons out
   new SceneDescription($("network-description")),
   tour,
   new ProbabilityBars($("probability-bars"), $("prediction")),
+  new PredictionAnnouncer($("prediction-announcement")),
   new InputPreview($("preview"), $("preview-note")),
   timeline,
   new NeuronPanel($("neuron-panel")),
@@ -158,7 +168,7 @@ async function openLocal(entries) {
     banner.clear();
     app.openExport(manifest, exportPath, first, store);
   } catch (error) {
-    banner.show(error.message);
+    banner.show(t("error.manifest"), { detail: error.message });
   }
 }
 new LocalExport(
@@ -184,9 +194,7 @@ app.mark("settings");
 async function start() {
   if (location.protocol === "file:") {
     // Browsers do not let a page opened from disk fetch its own files.
-    banner.show(
-      "This page must be served, not opened as a file: run `python -m http.server` in its folder, then open http://localhost:8000/",
-    );
+    banner.show(t("error.file"));
     return;
   }
   let link;
@@ -196,7 +204,7 @@ async function start() {
     manifest = await loadManifest(link.exportUrl);
   } catch (error) {
     // A refused link cannot get better by retrying; a manifest that did not arrive can.
-    banner.show(error.message, link ? start : null);
+    banner.show(t(link ? "error.manifest" : "error.link"), { detail: error.message, retry: link ? start : null });
     return;
   }
   const shared = checkUrlStateAgainstManifest(link.state, manifest);

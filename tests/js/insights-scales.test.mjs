@@ -25,3 +25,13 @@ test("loss axis: log scale with readable ticks", () => {
 test("counts read like people say them", () => {
   assert.deepEqual([0, 50, 1000, 1234, 60000, 120000, 3_000_000].map(formatCount), ["0", "50", "1k", "1.2k", "60k", "120k", "3M"]);
 });
+
+test("counts and axis numbers in German use the decimal comma", async () => {
+  const { setLanguage } = await import("../../assets/js/i18n/i18n.js");
+  setLanguage("de");
+  try {
+    assert.deepEqual([1234, 0.01, 0.5, 3_000_000].map(formatCount), ["1,2k", "0,01", "0,5", "3M"]);
+  } finally {
+    setLanguage("en");
+  }
+});

@@ -115,3 +115,43 @@ test("the language: ?lang= first, then the browser's, then English; German numbe
   setLanguage("en");
   assert.equal(formatPercent(0.981), "98.1%");
 });
+
+test("the CNN gets its own tour, as long as the MLP's, quoting its manifest's layers", async () => {
+  const { validateManifest } = await import("../../assets/js/data/manifest.js");
+  const { readFile } = await import("node:fs/promises");
+  const { CNN_TOUR_STEPS, tourSteps } = await import("../../assets/js/model/tour-steps.js");
+  const read = async (name) => validateManifest(JSON.parse(await readFile(new URL(`../../exports/${name}`, import.meta.url))), "http://x/");
+  const cnn = await read("cnn_weights.json");
+  const mlp = await read("mlp_weights.json");
+  assert.equal(tourSteps(mlp.model), TOUR_STEPS);
+  assert.equal(tourSteps(cnn.model), CNN_TOUR_STEPS);
+  assert.equal(CNN_TOUR_STEPS.length, TOUR_STEPS.length, "a #tour=N link means the same step number in both");
+  assert.deepEqual(
+    CNN_TOUR_STEPS.map((step) => step.id),
+    ["input", "conv", "pool", "conv2", "dense", "output", "training", "latent", "end"],
+  );
+  assert.deepEqual(emphasisFor(4, cnn.model.layer_sizes.length, CNN_TOUR_STEPS), [5, 6], "the flattened maps and the dense layer");
+  const facts = tourFacts({ manifest: cnn, snapshot: null, result: null });
+  assert.deepEqual(
+    { ...facts.cnn, active: undefined },
+    {
+      maps1: 8,
+      kernel1: 5,
+      size1: 28,
+      window: 2,
+      pooled1: 14,
+      maps2: 16,
+      kernel2: 5,
+      pooled2: 7,
+      flat: 784,
+      hidden: 64,
+      active: undefined,
+    },
+  );
+  assert.equal(facts.parameters, 54314);
+  for (const language of ["en", "de"]) {
+    setLanguage(language);
+    for (const { id } of CNN_TOUR_STEPS) assert.doesNotMatch(t(`tour.${id}.text`, stepParams(id, facts)), /[{}]|undefined|NaN/, id);
+  }
+  setLanguage("en");
+});

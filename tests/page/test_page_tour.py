@@ -152,7 +152,7 @@ def test_tour_and_page_in_german(page, serve):
     assert page.get_attribute("html", "lang") == "de"
     assert page.inner_text("h1") == "Sieh einem neuronalen Netz beim Lernen zu"
     assert page.inner_text("#clear") == "Löschen"
-    assert page.input_value("#lang-switch") == "de"
+    assert page.input_value("#lang") == "de"
     page.click("#tour-start")
     page.wait_for_selector("#tour:not([hidden])")
     assert page.inner_text(".tour-progress").lower() == "schritt 1 von 9"
@@ -161,7 +161,7 @@ def test_tour_and_page_in_german(page, serve):
     page.wait_for_function("document.querySelector('#tour').dataset.loadedDigit !== ''")
     assert "MNIST-Testdatensatz" in page.inner_text(".tour-note")
     page.keyboard.press("Escape")
-    page.select_option("#lang-switch", "en")
+    page.select_option("#lang", "en")
     page.wait_for_function("document.documentElement.lang === 'en'")
     page.wait_for_selector("body[data-ready=true]")
     assert page.inner_text("#tour-start").startswith("How it works")

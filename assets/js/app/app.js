@@ -17,8 +17,9 @@
 
 import { ProbeDigits } from "../data/probe-digits.js";
 import { SnapshotStore } from "../data/snapshot-store.js";
+import { t } from "../i18n/i18n.js";
 import { normalise } from "../model/preprocess.js";
-import { clampStep, emphasisFor, mostActiveNeuron, TOUR_STEPS } from "../model/tour-steps.js";
+import { clampStep, emphasisFor, mostActiveNeuron, tourSteps } from "../model/tour-steps.js";
 
 /** The app state: everything the views show, in one place. */
 export function createState(settings) {
@@ -47,7 +48,7 @@ export function createState(settings) {
 export class App {
   /**
    * @param {object} settings the initial settings (read from the settings panel)
-   * @param {{requestFrame: () => void, reportError: (message: string, retry?: () => void) => void,
+   * @param {{requestFrame: () => void, reportError: (message: string, detail: string, retry?: () => void) => void,
    *          readInk: (mode: string, shape: number[]) => Float32Array|null}} hooks
    *   requestFrame schedules the next frame; readInk turns the pad's ink into the input
    *   image of `shape` [rows, columns] (manifest.model.input.shape).
@@ -95,7 +96,7 @@ export class App {
     state.result = state.pixels && network ? network.forward(normalise(state.pixels, state.manifest.model.input, state.input)) : null;
     this.changed.add("result");
     // The tour's neuron steps follow the drawing: the most active neuron stays selected.
-    if (state.tour && state.result && TOUR_STEPS[state.tour.step].effect === "select-neuron") this.selectTourNeuron();
+    if (state.tour && state.result && this.tourStep().effect === "select-neuron") this.selectTourNeuron();
   }
 
   /** Open the guided tour at `step` (0-based, clamped). A blank pad gets a real test digit, and the tour says so. */
@@ -113,14 +114,14 @@ export class App {
         this.loadDigit(pixels, "digit");
         this.enterTourStep();
       },
-      (error) => this.reportError(error.message),
+      (error) => this.reportError(t("error.probe"), error.message),
     );
   }
 
   nextStep() {
     const { tour } = this.state;
     if (!tour) return;
-    if (tour.step === TOUR_STEPS.length - 1) this.endTour();
+    if (tour.step === tourSteps(this.state.manifest?.model).length - 1) this.endTour();
     else this.goToStep(tour.step + 1);
   }
 
@@ -146,9 +147,14 @@ export class App {
   enterTourStep() {
     const { state } = this;
     const layerCount = state.manifest ? state.manifest.model.layer_sizes.length : 4;
-    state.emphasis = emphasisFor(state.tour.step, layerCount);
-    if (TOUR_STEPS[state.tour.step].effect === "select-neuron" && state.result) this.selectTourNeuron();
+    state.emphasis = emphasisFor(state.tour.step, layerCount, tourSteps(state.manifest?.model));
+    if (this.tourStep().effect === "select-neuron" && state.result) this.selectTourNeuron();
     this.mark("tour", "emphasis");
+  }
+
+  /** The open tour's step, as data (the CNN's tour for a CNN). */
+  tourStep() {
+    return tourSteps(this.state.manifest?.model)[this.state.tour.step];
   }
 
   selectTourNeuron() {
@@ -203,7 +209,7 @@ export class App {
       (snapshot) => snapshot && this.showSnapshot(snapshot),
       (error) => {
         state.timeline.failed = true;
-        this.reportError(error.message, () => this.setSnapshot(this.state.timeline.requested));
+        this.reportError(t("error.snapshot"), error.message, () => this.setSnapshot(this.state.timeline.requested));
         this.mark("timeline");
       },
     );

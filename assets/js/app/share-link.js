@@ -4,6 +4,7 @@
 // uses the clipboard API, else selects the link in a read-only field to copy by hand.
 
 import { DEFAULT_EXPORT, exportPathUrl, resolveExportUrl } from "../data/export-loader.js";
+import { t } from "../i18n/i18n.js";
 import { decodeUrlState, encodeUrlState } from "./url-state.js";
 
 const WRITE_DELAY_MS = 400;
@@ -20,13 +21,13 @@ export function readLink({ search, hash, href }) {
   let exportUrl = resolveExportUrl(search, href);
   let exportPath = query || DEFAULT_EXPORT;
   if (query && state.export && state.export !== query) {
-    notices.push(`The link names two exports; showing ?export=${query}.`);
+    notices.push(t("link.twoExports", { path: query }));
   } else if (!query && state.export) {
     try {
       exportUrl = exportPathUrl(state.export, href, "#export");
       exportPath = state.export;
     } catch (error) {
-      notices.push(`${error.message}; showing the default export instead.`);
+      notices.push(t("link.exportRefused", { reason: error.message }));
     }
   }
   return { exportUrl, exportPath, state, notices };
@@ -73,14 +74,14 @@ export class ShareLink {
     try {
       await navigator.clipboard.writeText(url);
       this.field.hidden = true;
-      this.say("Link copied");
+      this.say(t("share.copied"));
     } catch {
       // No clipboard (plain http, an old browser, a denied permission): hand the link over selected.
       this.field.value = url;
       this.field.hidden = false;
       this.field.focus();
       this.field.select();
-      this.say("Press Ctrl+C (⌘C) to copy the selected link");
+      this.say(t("share.manual"));
     }
   }
 

@@ -1,10 +1,11 @@
 // The shareable view state in the URL hash: which export, which snapshot, the drawing,
-// the camera, the selected neuron and the step of the guided tour. DOM-free; decoding never throws: every bad value
+// the camera, the selected neuron, the step of the guided tour and the language. DOM-free; decoding never throws: every bad value
 // is dropped with a sentence for the person who opened the link.
 //
 //   #export=exports/mlp_weights.json&snapshot=ep3&drawing=4AAAA…&camera=1.2,0,9,0,0,0&neuron=1.17&tour=3
 //
 // tour: the open tour's step, counted from 1 as the dialog shows it.
+// lang: the language shown (a code of i18n's LANGUAGES); ?lang= wins over it.
 //
 // drawing: the model's input pixels (rows × columns of manifest.model.input.shape,
 // row-major, 0..1) as base64url after a one-letter scheme:
@@ -14,6 +15,7 @@
 // length − 1): a digit leaves most of the pad blank, so links shrink about threefold.
 
 import { sameSiteUrl } from "../data/fetch-file.js";
+import { LANGUAGES, t } from "../i18n/i18n.js";
 import { TOUR_STEPS } from "../model/tour-steps.js";
 
 // A drawing read before the export is known keeps the length its data spells, up to this
@@ -22,13 +24,13 @@ import { TOUR_STEPS } from "../model/tour-steps.js";
 const MAX_DRAWING_PIXELS = 256 * 256;
 const CAMERA_DECIMALS = 2;
 const CAMERA_LIMIT = 1e4;
-const KEYS = ["export", "snapshot", "drawing", "camera", "neuron", "tour"];
+const KEYS = ["export", "snapshot", "drawing", "camera", "neuron", "tour", "lang"];
 
 /**
  * @param {{export?: string, snapshot?: string, drawing?: ArrayLike<number>|null,
  *          camera?: {position: number[], target: number[]}|null,
- *          selected?: {layer: number, index: number}|null, tour?: number|null}} state
- *   tour: the open tour's step, from 1
+ *          selected?: {layer: number, index: number}|null, tour?: number|null, lang?: string}} state
+ *   tour: the open tour's step, from 1; lang: the language shown
  * @returns {string} the hash, starting with "#" (just "#" when there is nothing to share)
  */
 export function encodeUrlState(state) {
@@ -39,6 +41,7 @@ export function encodeUrlState(state) {
   if (state.camera) parts.push(["camera", encodeCamera(state.camera)]);
   if (state.selected) parts.push(["neuron", `${state.selected.layer}.${state.selected.index}`]);
   if (state.tour) parts.push(["tour", String(state.tour)]);
+  if (state.lang) parts.push(["lang", state.lang]);
   // encodeURIComponent keeps base64url and numbers as they are; "/" and "," are legal in
   // a fragment, so they stay readable.
   const escapeValue = (value) => encodeURIComponent(value).replaceAll("%2F", "/").replaceAll("%2C", ",");
@@ -65,11 +68,11 @@ export function decodeUrlState(hash, { drawingLength } = {}) {
   const seen = new Set();
   for (const [key, value] of params) {
     if (!KEYS.includes(key)) {
-      notices.push(`Ignored "${truncate(key)}" in the link: it is not a setting this page knows.`);
+      notices.push(t("link.unknownKey", { key: truncate(key) }));
       continue;
     }
     if (seen.has(key)) {
-      notices.push(`The link sets "${key}" twice; the first valid value is used.`);
+      notices.push(t("link.twice", { key }));
       continue;
     }
     const parsed = PARSERS[key](value, drawingLength);
@@ -94,18 +97,18 @@ export function checkUrlStateAgainstManifest(state, manifest) {
   const checked = { ...state };
   const notices = [];
   if (checked.snapshot !== undefined && !manifest.timeline.some((entry) => entry.id === checked.snapshot)) {
-    notices.push(`This export has no snapshot "${checked.snapshot}", so the link opens at the default snapshot.`);
+    notices.push(t("link.noSnapshot", { snapshot: checked.snapshot }));
     delete checked.snapshot;
   }
   if (checked.drawing !== undefined && checked.drawing.length !== manifest.model.layer_sizes[0]) {
-    notices.push(DAMAGED_DRAWING);
+    notices.push(t("link.drawing"));
     delete checked.drawing;
   }
   if (checked.selected !== undefined) {
     const sizes = manifest.model.layer_sizes;
     const { layer, index } = checked.selected;
     if (layer >= sizes.length || index >= sizes[layer]) {
-      notices.push(`This network has no neuron ${index} in layer ${layer}, so none is selected.`);
+      notices.push(t("link.noNeuron", { index, layer }));
       delete checked.selected;
     }
   }
@@ -121,39 +124,31 @@ function isSameSitePath(path) {
   }
 }
 
-const DAMAGED_DRAWING = "Ignored the drawing in the link: it is damaged or incomplete, so the pad starts blank.";
-
 const PARSERS = {
   export(value) {
     // A short, plain path; the same-site rule itself is sameSiteUrl's, checked against a
     // stand-in page here (DOM-free) and against the real page when the export loads.
     const ok = /^[A-Za-z0-9._~\-/]{1,300}\.json$/.test(value) && isSameSitePath(value);
-    return ok
-      ? { value }
-      : {
-          error: `Ignored the export "${truncate(value)}" in the link: it must be a relative path to a .json manifest on this site, like exports/mlp_weights.json.`,
-        };
+    return ok ? { value } : { error: t("link.export", { value: truncate(value) }) };
   },
   snapshot(value) {
-    return /^[A-Za-z0-9_-]{1,40}$/.test(value)
-      ? { value }
-      : { error: `Ignored the snapshot "${truncate(value)}" in the link: not a snapshot id.` };
+    return /^[A-Za-z0-9_-]{1,40}$/.test(value) ? { value } : { error: t("link.snapshot", { value: truncate(value) }) };
   },
   drawing(value, length) {
     const drawing = decodeDrawing(value, length);
-    return drawing ? { value: drawing } : { error: DAMAGED_DRAWING };
+    return drawing ? { value: drawing } : { error: t("link.drawing") };
   },
   camera(value) {
     const numbers = value.split(",").map((part) => (/^-?\d+(\.\d+)?$/.test(part) ? Number(part) : NaN));
     if (numbers.length !== 6 || numbers.some((n) => !Number.isFinite(n) || Math.abs(n) > CAMERA_LIMIT)) {
-      return { error: "Ignored the camera in the link: it needs six numbers, so the default view is used." };
+      return { error: t("link.camera") };
     }
     return { value: { position: numbers.slice(0, 3), target: numbers.slice(3) } };
   },
   neuron(value) {
     const match = /^(\d{1,2})\.(\d{1,5})$/.exec(value);
     if (!match) {
-      return { error: `Ignored the neuron "${truncate(value)}" in the link: expected layer.index, e.g. 1.17.` };
+      return { error: t("link.neuron", { value: truncate(value) }) };
     }
     return { value: { layer: Number(match[1]), index: Number(match[2]) } };
   },
@@ -161,7 +156,12 @@ const PARSERS = {
     const step = /^\d{1,2}$/.test(value) ? Number(value) : 0;
     return step >= 1 && step <= TOUR_STEPS.length
       ? { value: step }
-      : { error: `Ignored the tour step "${truncate(value)}" in the link: the tour has steps 1 to ${TOUR_STEPS.length}.` };
+      : { error: t("link.tour", { value: truncate(value), count: TOUR_STEPS.length }) };
+  },
+  lang(value) {
+    return Object.hasOwn(LANGUAGES, value)
+      ? { value }
+      : { error: t("link.lang", { value: truncate(value), languages: Object.keys(LANGUAGES).join(", ") }) };
   },
 };
 

@@ -47,14 +47,28 @@ export function t(key, params = {}) {
   return text.replace(/\{(\w+)\}/g, (whole, name) => (Object.hasOwn(params, name) ? String(params[name]) : whole));
 }
 
+// Formatters are slow to make and views format numbers on every stroke: one per language and style.
+const formatters = new Map();
+function formatter(style, decimals) {
+  const key = `${current} ${style} ${decimals}`;
+  if (!formatters.has(key)) {
+    formatters.set(key, new Intl.NumberFormat(current, { style, minimumFractionDigits: decimals, maximumFractionDigits: decimals }));
+  }
+  return formatters.get(key);
+}
+
 /** A number written the current language's way: formatNumber(0.5, 2) → "0.50" or "0,50". */
 export function formatNumber(value, decimals = 0) {
-  return new Intl.NumberFormat(current, { minimumFractionDigits: decimals, maximumFractionDigits: decimals }).format(value);
+  return formatter("decimal", decimals).format(value);
 }
 
 /** A share 0..1 as a percentage: formatPercent(0.981) → "98.1%" / "98,1 %". */
 export function formatPercent(share, decimals = 1) {
-  return new Intl.NumberFormat(current, { style: "percent", minimumFractionDigits: decimals, maximumFractionDigits: decimals }).format(
-    share,
-  );
+  return formatter("percent", decimals).format(share);
+}
+
+/** A rank written the current language's way: formatOrdinal(3) → "3rd" / "3.". */
+export function formatOrdinal(n) {
+  const key = `ordinal.${new Intl.PluralRules(current, { type: "ordinal" }).select(n)}`;
+  return t(Object.hasOwn(LANGUAGES[current].strings, key) ? key : "ordinal.other", { n });
 }

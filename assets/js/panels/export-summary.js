@@ -1,5 +1,6 @@
 // Facts about the open export, from its manifest: which file and how many snapshots
 // (#export-name), and how many learned numbers the network has (the lede's count).
+import { formatNumber, t } from "../i18n/i18n.js";
 import { parameterCount } from "../model/mlp.js";
 
 export class ExportSummary {
@@ -12,8 +13,8 @@ export class ExportSummary {
   update(state, changed) {
     if (!changed.has("manifest")) return;
     const { manifest, exportPath } = state;
-    this.name.textContent = `Export: ${exportPath} · ${manifest.timeline.length} snapshots`;
+    this.name.textContent = t("export.summary", { path: exportPath, count: manifest.timeline.length });
     const count = manifest.model.parameter_count ?? parameterCount(manifest.model.layer_sizes);
-    this.parameterCount.textContent = count.toLocaleString("en");
+    this.parameterCount.textContent = formatNumber(count);
   }
 }

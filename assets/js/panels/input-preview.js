@@ -1,5 +1,6 @@
 // "What the network sees": the model's input image (manifest.model.input.shape), white
 // ink on black like MNIST.
+import { t } from "../i18n/i18n.js";
 import { mnistBoxSide } from "../model/preprocess.js";
 
 export class InputPreview {
@@ -26,10 +27,8 @@ export class InputPreview {
     const box = Math.round(mnistBoxSide(shape));
     this.note.textContent =
       state.source === "digit"
-        ? "A real MNIST test digit, exactly as the network was tested on it."
-        : state.settings.inputMode === "raw"
-          ? `Your whole pad shrunk to ${size}, without centring: often too small or off-centre for the network.`
-          : `Your drawing, cropped, scaled to ${box}×${box} and centred in ${size} like the training digits.`;
+        ? t("preview.digit")
+        : t(state.settings.inputMode === "raw" ? "preview.raw" : "preview.centred", { size, box });
   }
 
   /** One canvas pixel per input pixel: shape is [rows, columns]. */

@@ -1,7 +1,7 @@
 // Ten probability bars (built once, updated in place) and the #prediction
 // element whose data-prediction / data-snapshot attributes are stable hooks.
 
-import { formatPercent, t } from "../i18n/i18n.js";
+import { formatNumber, formatPercent, t } from "../i18n/i18n.js";
 import { argmax } from "../model/mlp.js";
 
 export class ProbabilityBars {
@@ -35,7 +35,7 @@ export class ProbabilityBars {
     this.rows.forEach(({ row, fill, value }, d) => {
       const p = probabilities ? probabilities[d] : 0;
       fill.style.transform = `scaleX(${p.toFixed(4)})`;
-      value.textContent = probabilities ? `${(p * 100).toFixed(p >= 0.995 || p < 0.001 ? 0 : 1)} %` : "";
+      value.textContent = probabilities ? `${formatNumber(p * 100, p >= 0.995 || p < 0.001 ? 0 : 1)} %` : "";
       row.classList.toggle("top", d === top);
     });
     this.prediction.dataset.prediction = top >= 0 ? String(top) : "";

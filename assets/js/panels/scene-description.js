@@ -4,6 +4,7 @@
 // stroke does not flood a screen reader.
 import { formatNumber, formatPercent, t } from "../i18n/i18n.js";
 import { argmax } from "../model/mlp.js";
+import { snapshotLabel } from "./timeline-format.js";
 
 const QUIET_MS = 1000;
 
@@ -30,7 +31,7 @@ export function describe(state) {
     second,
     secondPercent: formatPercent(probabilities[second]),
     neurons: strongest(state.result.activations[1]) || "–",
-    snapshot: state.snapshot.entry.label ?? state.snapshot.entry.id,
+    snapshot: snapshotLabel(state.snapshot.entry, state.manifest.training?.dataset?.train_size),
   });
 }
 

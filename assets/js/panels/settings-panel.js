@@ -2,6 +2,8 @@
 // size and what the network is fed (centred or raw). Reports changes; the values live in
 // the app state, and their defaults in index.html's controls (read once at start).
 
+import { formatNumber, t } from "../i18n/i18n.js";
+
 export const TOP_K_STEPS = [1, 2, 4, 8, 16, 32, 64, 128, Infinity];
 
 export class SettingsPanel {
@@ -29,8 +31,10 @@ export class SettingsPanel {
   update(state, changed) {
     if (!changed.has("settings")) return;
     const { topK, threshold, brushSize } = state.settings;
-    this.outputs.topK.textContent = topK === Infinity ? "all" : String(topK);
-    this.outputs.threshold.textContent = threshold ? `below ${Math.round(threshold * 100)} %` : "off";
+    this.outputs.topK.textContent = topK === Infinity ? t("settings.all") : String(topK);
+    this.outputs.threshold.textContent = threshold
+      ? t("settings.below", { percent: `${formatNumber(Math.round(threshold * 100))} %` })
+      : t("settings.off");
     this.outputs.brush.textContent = `${brushSize} px`;
   }
 }

@@ -4,7 +4,7 @@
 
 import { t } from "../i18n/i18n.js";
 import { el } from "./dom.js";
-import { formatAccuracy, formatImagesSeen } from "./timeline-format.js";
+import { formatAccuracy, formatImagesSeen, snapshotLabel } from "./timeline-format.js";
 
 const PLAY_STEP_MS = 650;
 
@@ -58,17 +58,27 @@ export class TimelineBar {
     if (!changed.has("timeline") && !changed.has("manifest")) return;
     const requested = manifest.timeline[timeline.requested];
     const shown = snapshot?.entry;
+    const trainSize = manifest.training?.dataset?.train_size;
     if (requested) {
-      const trainSize = manifest.training?.dataset?.train_size;
-      this.label.textContent = `${formatImagesSeen(requested.images_seen, trainSize)} ${requested.images_seen === 0 ? "images · untrained" : "seen"}`;
-      this.range.setAttribute("aria-valuetext", `${requested.label}, snapshot ${requested.index + 1} of ${manifest.timeline.length}`);
+      this.label.textContent =
+        requested.images_seen === 0
+          ? t("timeline.start")
+          : t("timeline.seen", { images: formatImagesSeen(requested.images_seen, trainSize) });
+      this.range.setAttribute(
+        "aria-valuetext",
+        t("timeline.valueText", {
+          label: snapshotLabel(requested, trainSize),
+          index: requested.index + 1,
+          count: manifest.timeline.length,
+        }),
+      );
       if (document.activeElement !== this.range && Number(this.range.value) !== timeline.requested)
         this.range.value = String(timeline.requested);
     }
     this.status.textContent = timeline.failed
-      ? `(failed — showing ${shown ? shown.label : "nothing"})`
+      ? t("timeline.failed", { label: shown ? snapshotLabel(shown, trainSize) : t("timeline.nothing") })
       : shown && requested && shown.index !== requested.index
-        ? "loading…"
+        ? t("timeline.fetching")
         : "";
     this.accuracy.textContent = shown ? formatAccuracy(shown.metrics?.test_accuracy) : "–";
     this.container.dataset.snapshot = shown ? shown.id : "";
@@ -117,7 +127,7 @@ export class TimelineBar {
     if (!best) return;
     this.best.style.left = `${points[best.index][0]}px`;
     this.best.dataset.best = best.id;
-    const text = t("validation.best", { label: best.label });
+    const text = t("validation.best", { label: snapshotLabel(best, manifest.training?.dataset?.train_size) });
     this.best.title = text;
     this.best.setAttribute("aria-label", text);
     this.best.setAttribute("role", "img");

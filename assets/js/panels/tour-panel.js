@@ -7,7 +7,7 @@
 // drawing change silently). The last step reached is kept (localStorage), so "How it
 // works" resumes there.
 import { formatNumber, formatPercent, t } from "../i18n/i18n.js";
-import { TOUR_STEPS, tourFacts } from "../model/tour-steps.js";
+import { TOUR_STEPS, tourFacts, tourSteps } from "../model/tour-steps.js";
 import { el } from "./dom.js";
 
 const SAVED = "tour-step"; // localStorage key: the 0-based step to resume at
@@ -34,7 +34,7 @@ function save(step) {
 export function stepParams(id, facts) {
   const n = (value, decimals = 0) => (value === undefined ? "–" : formatNumber(value, decimals));
   const p = (value) => (value === undefined ? "–" : formatPercent(value));
-  const { layer1 = {}, layer2 = {} } = facts;
+  const { layer1 = {}, layer2 = {}, cnn = {} } = facts;
   const params = {
     input: { pixels: n(facts.pixels), rows: facts.rows, columns: facts.columns },
     neuron: { pixels: n(facts.pixels), neuron: n(facts.neuron) },
@@ -48,6 +48,10 @@ export function stepParams(id, facts) {
     },
     layer1: { size: n(layer1.size), pixels: n(facts.pixels), active: n(layer1.active) },
     layer2: { size: n(layer2.size), inputs: n(layer2.inputs), active: n(layer2.active) },
+    conv: { maps: n(cnn.maps1), kernel: n(cnn.kernel1), size: n(cnn.size1) },
+    pool: { maps: n(cnn.maps1), window: n(cnn.window), pooled: n(cnn.pooled1) },
+    conv2: { maps: n(cnn.maps2), inputs: n(cnn.maps1), kernel: n(cnn.kernel2), pooled: n(cnn.pooled2) },
+    dense: { maps: n(cnn.maps2), flat: n(cnn.flat), hidden: n(cnn.hidden), active: n(cnn.active) },
     output: {
       digit: facts.digit ?? "–",
       percent: p(facts.confidence),
@@ -151,12 +155,13 @@ export class TourPanel {
     const opening = this.shown === null;
     const moved = step !== this.shown;
     this.shown = step;
-    const { id, effect, spotlight } = TOUR_STEPS[step];
+    const steps = tourSteps(state.manifest.model);
+    const { id, effect, spotlight } = steps[step];
     const facts = tourFacts(state);
     const params = stepParams(id, facts);
     this.dialog.dataset.step = String(step + 1);
     this.dialog.dataset.stepId = id;
-    this.progress.textContent = t("tour.progress", { step: step + 1, count: TOUR_STEPS.length });
+    this.progress.textContent = t("tour.progress", { step: step + 1, count: steps.length });
     this.title.textContent = t(`tour.${id}.title`, params);
     this.text.textContent = t(`tour.${id}.text`, params);
     const loaded = state.tour.loadedDigit !== null && state.source === "digit";
@@ -165,14 +170,11 @@ export class TourPanel {
     this.dialog.dataset.loadedDigit = loaded ? String(state.tour.loadedDigit) : "";
     if (!moved) return;
     this.dots.forEach((dot, i) => {
-      dot.setAttribute(
-        "aria-label",
-        t("tour.dot", { step: i + 1, title: t(`tour.${TOUR_STEPS[i].id}.title`, stepParams(TOUR_STEPS[i].id, facts)) }),
-      );
+      dot.setAttribute("aria-label", t("tour.dot", { step: i + 1, title: t(`tour.${steps[i].id}.title`, stepParams(steps[i].id, facts)) }));
       if (i === step) dot.setAttribute("aria-current", "step");
       else dot.removeAttribute("aria-current");
     });
-    const last = step === TOUR_STEPS.length - 1;
+    const last = step === steps.length - 1;
     this.next.textContent = last ? t("tour.finish") : t("tour.next");
     if (this.back === document.activeElement && step === 0) this.next.focus();
     this.back.disabled = step === 0;

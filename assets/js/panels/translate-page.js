@@ -1,6 +1,6 @@
 // The page's fixed words in the language shown: every element of index.html marked
 // data-i18n="key" gets t(key) as its text, data-i18n-label as its aria-label,
-// data-i18n-title as its title. The #lang-switch menu reloads the page in another
+// data-i18n-title as its title. The #lang menu reloads the page in another
 // language (?lang=xx), keeping the view in the hash.
 import { LANGUAGES, language, t } from "../i18n/i18n.js";
 
@@ -12,7 +12,7 @@ export function translatePage(root) {
   for (const element of root.querySelectorAll("[data-i18n-title]")) element.title = t(element.dataset.i18nTitle);
 }
 
-/** Fill the <select id="lang-switch"> with the known languages; choosing one reloads the page in it. */
+/** Fill the <select id="lang"> with the known languages; choosing one reloads the page in it. */
 export function connectLanguageSwitch(select, { location, onChange }) {
   for (const [code, { name }] of Object.entries(LANGUAGES)) {
     const option = select.ownerDocument.createElement("option");

@@ -11,13 +11,14 @@ const DIM_ALPHA = 0.12; // … and of a dimmed line's opacity
  * @param {{colors: Float32Array, mesh: object}} neurons NeuronMesh after update()
  * @param {{colors: Uint8Array, selector: {layerEnd: Int32Array|number[]}, count: number}} lines ConnectionLines after update()
  * @param {{layers: {offset: number, size: number}[]}} layout the network layout
- * @param {number[]|null} emphasis the layers kept at full strength, or null for all
+ * @param {number[]|null} emphasis the stages kept at full strength, or null for all
  * @param {HTMLCanvasElement} canvas the 3D canvas
+ * @param {number} offset the stage of the layout's first layer (a CNN's flatten; 0 for an MLP)
  */
-export function applyEmphasis(neurons, lines, layout, emphasis, canvas) {
+export function applyEmphasis(neurons, lines, layout, emphasis, canvas, offset = 0) {
   canvas.dataset.emphasis = emphasis ? emphasis.join(",") : "";
   if (!emphasis) return;
-  const keep = new Set(emphasis);
+  const keep = new Set(emphasis.map((stage) => stage - offset));
   layout.layers.forEach((layer, l) => {
     if (keep.has(l)) return;
     for (let i = layer.offset * 3; i < (layer.offset + layer.size) * 3; i++) neurons.colors[i] *= DIM_COLOUR;

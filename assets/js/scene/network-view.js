@@ -4,6 +4,7 @@
 // the dense part (from the flatten on) is neurons and lines, like an MLP's. Layer numbers
 // outside this file are the model's stages (0 = the input); `this.offset` maps them.
 
+import { formatNumber, t } from "../i18n/i18n.js";
 import { denseStart } from "../model/layers.js";
 import { indexAtTexel } from "../model/map-layout.js";
 import { argmax } from "../model/mlp.js";
@@ -48,19 +49,20 @@ export class NetworkView {
     for (const object of this.field?.objects ?? []) this.scene.add(object);
     this.maps?.cards.forEach((card) => {
       const title =
-        card.stage === 0 ? "Input" : `${modelLayers[card.stage - 1].type === "conv2d" ? "Conv" : "Pool"} · ${card.channels} maps`;
+        card.stage === 0
+          ? t("scene.inputCard")
+          : t(modelLayers[card.stage - 1].type === "conv2d" ? "scene.conv" : "scene.pool", { maps: card.channels });
       this.scene.addLabel(title, card.x, -card.height / 2 - 0.9, 0, "layer");
     });
     layers.forEach((layer, l) => {
       const bottom = -((layer.rows - 1) / 2) * layer.spacing - 0.9;
+      const size = formatNumber(layer.size);
       const title =
         layer.kind === "input"
-          ? this.offset > 0
-            ? `Flatten · ${layer.size}`
-            : `Input · ${layer.size} pixels`
+          ? t(this.offset > 0 ? "scene.flatten" : "scene.input", { size })
           : layer.kind === "output"
-            ? "Output"
-            : `Hidden ${l + this.offset} · ${layer.size}`;
+            ? t("scene.output")
+            : t("scene.hidden", { layer: l + this.offset, size });
       this.scene.addLabel(title, layer.x, bottom, 0, "layer");
     });
     // Fit the home view to the neurons plus room for the labels around them.
@@ -160,14 +162,12 @@ export class NetworkView {
     const { topK, threshold } = state.settings;
     this.lines.update(denseNetwork, denseResult ? denseResult.activations : null, { topK, threshold, focus });
     this.showReceptiveField(state.snapshot.network, state.result, focused);
-    applyEmphasis(this.neurons, this.lines, this.layout, state.emphasis, this.scene.canvas); // the tour's dimming
+    applyEmphasis(this.neurons, this.lines, this.layout, state.emphasis, this.scene.canvas, this.offset); // the tour's dimming
     const top = state.result ? argmax(state.result.activations.at(-1)) : -1;
     this.outputLabels.forEach((label, d) => {
       label.classList.toggle("top", d === top);
     });
-    this.legendText.textContent = state.result
-      ? "Neuron colour: its weighted sum (blue is negative: ReLU turns it off). Size: its activation. Lines: weight × incoming activation. Scaled per layer."
-      : "Lines: the learned weights (orange positive, blue negative), strongest per neuron. Draw a digit to see what flows through them.";
+    this.legendText.textContent = t(state.result ? "scene.legendResult" : "scene.legendBlank");
     this.scene.requestRender();
   }
 }

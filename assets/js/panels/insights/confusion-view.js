@@ -6,6 +6,7 @@
 // chosen, through the shared sample-set cache.
 
 import { loadSampleSet } from "../../data/sample-sets.js";
+import { formatNumber, formatPercent, t } from "../../i18n/i18n.js";
 import { el } from "../dom.js";
 import { digitCanvas, fitCanvas, pointerPosition, watchWidth } from "./canvas.js";
 
@@ -31,7 +32,7 @@ export class ConfusionView {
     this.canvas = el("canvas", {
       class: "ins-confusion-canvas",
       tabindex: "0",
-      "aria-label": "Confusion matrix: rows are the true digit, columns the prediction. Arrow keys move, Enter lists the mistakes",
+      "aria-label": t("confusion.canvas"),
     });
     this.mistakesHeading = el("h3", { class: "ins-subheading" });
     this.mistakesNote = el("p", { class: "ins-note" });
@@ -40,9 +41,7 @@ export class ConfusionView {
     this.chartBox = el("div", { class: "ins-confusion-chart" }, [this.canvas]);
     container.replaceChildren(
       el("div", { class: "ins-view ins-confusion" }, [
-        el("p", { class: "ins-caption" }, [
-          "Rows: the true digit. Columns: what the network answered. Cells with a corner mark have example images: click one to see them.",
-        ]),
+        el("p", { class: "ins-caption" }, [t("confusion.caption")]),
         this.chartBox,
         this.readout,
         this.mistakes,
@@ -174,7 +173,7 @@ export class ConfusionView {
     if (!cell) {
       const total = confusion.flat().reduce((a, b) => a + b, 0);
       const right = confusion.reduce((sum, row, i) => sum + row[i], 0);
-      this.readout.textContent = `${right.toLocaleString("en")} of ${total.toLocaleString("en")} test digits answered correctly.`;
+      this.readout.textContent = t("confusion.total", { right: formatNumber(right), total: formatNumber(total) });
       return;
     }
     this.readout.textContent = describeCell(cell, confusion, this.state.manifest.model.class_names);
@@ -214,24 +213,21 @@ export class ConfusionView {
       (mistake) => mistake.label === row && mistake.predicted === column,
     );
     this.mistakes.hidden = false;
-    this.mistakesHeading.textContent =
-      row === column
-        ? `${names[row]} read as ${names[column]}: correct`
-        : `${names[row]} read as ${names[column]}: ${count} in the test set`;
+    this.mistakesHeading.textContent = t(row === column ? "confusion.headingRight" : "confusion.heading", {
+      label: names[row],
+      predicted: names[column],
+      count: formatNumber(count),
+    });
     this.thumbnails.replaceChildren();
     if (row === column) {
-      this.mistakesNote.textContent =
-        "These answers are right. The export only keeps mistakes, so there are no images to show here — pick a cell off the diagonal.";
+      this.mistakesNote.textContent = t("confusion.diagonal");
       return;
     }
     if (mistakes.length === 0) {
-      this.mistakesNote.textContent =
-        count === 0
-          ? "No test digit was confused this way at this point of training."
-          : "No exported examples for this cell: the export keeps only the most confident mistakes of each snapshot.";
+      this.mistakesNote.textContent = t(count === 0 ? "confusion.never" : "confusion.notExported");
       return;
     }
-    this.mistakesNote.textContent = `${mistakes.length === count ? "All" : `The ${mistakes.length} most confident`} of them. Click one to draw it on the pad.`;
+    this.mistakesNote.textContent = mistakes.length === count ? t("confusion.all") : t("confusion.some", { count: mistakes.length });
     const galleryEntry = this.state.manifest.gallery;
     const galleryUrl = galleryEntry?.url;
     if (this.gallery && this.galleryUrl === galleryUrl) {
@@ -241,7 +237,7 @@ export class ConfusionView {
     this.galleryUrl = galleryUrl;
     this.gallery = null;
     if (!galleryEntry) {
-      this.mistakesNote.textContent = "This export has no gallery of mistake images.";
+      this.mistakesNote.textContent = t("confusion.noGallery");
       return;
     }
     loadSampleSet(galleryEntry, this.state.manifest).then(
@@ -250,7 +246,7 @@ export class ConfusionView {
         this.gallery = gallery;
         if (this.selected) this.showMistakes();
       },
-      (error) => (this.mistakesNote.textContent = `Could not load the mistakes' images: ${error.message}`),
+      (error) => (this.mistakesNote.textContent = t("confusion.failed", { detail: error.message })),
     );
   }
 
@@ -258,17 +254,22 @@ export class ConfusionView {
     for (const mistake of mistakes) {
       const index = mistake.gallery_index;
       if (!(index >= 0 && index < this.gallery.count) || this.gallery.testIndices[index] !== mistake.test_index) {
-        this.mistakesNote.textContent = `The gallery file does not hold test image #${mistake.test_index}; this export looks damaged.`;
+        this.mistakesNote.textContent = t("confusion.damaged", { index: mistake.test_index });
         continue;
       }
-      const confidence = `${Math.round(mistake.confidence * 100)}%`;
+      const confidence = formatPercent(mistake.confidence, 0);
       const button = el(
         "button",
         {
           type: "button",
           class: "ins-thumb",
-          title: `Test image #${mistake.test_index}`,
-          "aria-label": `Test image ${mistake.test_index}: a ${names[mistake.label]} read as ${names[mistake.predicted]} with ${confidence} confidence. Draw it on the pad`,
+          title: t("confusion.thumbTitle", { index: mistake.test_index }),
+          "aria-label": t("confusion.thumb", {
+            index: mistake.test_index,
+            label: names[mistake.label],
+            predicted: names[mistake.predicted],
+            confidence,
+          }),
         },
         [digitCanvas(this.gallery.image(index), this.gallery.shape), el("span", {}, [confidence])],
       );
@@ -292,10 +293,13 @@ function cellColour(count, rowTotal, diagonal) {
 function describeCell({ row, column }, confusion, names) {
   const count = confusion?.[row]?.[column] ?? 0;
   const total = confusion?.[row]?.reduce((a, b) => a + b, 0) ?? 0;
-  const share = total ? ` (${((count / total) * 100).toFixed(1)}% of the ${names[row]}s)` : "";
-  return row === column
-    ? `${count} test digits “${names[row]}” answered correctly${share}.`
-    : `${count} test digits “${names[row]}” answered “${names[column]}”${share}.`;
+  const share = total ? t("confusion.share", { percent: formatPercent(count / total), label: names[row] }) : "";
+  return t(row === column ? "confusion.cellRight" : "confusion.cell", {
+    count: formatNumber(count),
+    label: names[row],
+    predicted: names[column],
+    share,
+  });
 }
 
 function sameCell(a, b) {

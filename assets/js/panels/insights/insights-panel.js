@@ -6,6 +6,7 @@
 // the keys); a hidden tab collects the keys that changed meanwhile and catches up with
 // them when it is shown. Actions the views call: loadDigit(pixels) (latent map, mistakes),
 // setSnapshot(index) (training).
+import { t } from "../../i18n/i18n.js";
 import { el } from "../dom.js";
 import { ConfusionView } from "./confusion-view.js";
 import { LatentMapView } from "./latent-map-view.js";
@@ -14,9 +15,9 @@ import { TrainingCurvesView } from "./training-curves-view.js";
 import { WeightImageView } from "./weight-image-view.js";
 
 const TABS = [
-  { name: "latent", label: "Latent map", View: LatentMapView },
-  { name: "training", label: "Training", View: TrainingCurvesView },
-  { name: "confusion", label: "Confusion", View: ConfusionView },
+  { name: "latent", label: "insights.latent", View: LatentMapView },
+  { name: "training", label: "insights.training", View: TrainingCurvesView },
+  { name: "confusion", label: "insights.confusion", View: ConfusionView },
 ];
 
 let panels = 0; // unique ids when a page mounts more than one panel
@@ -32,7 +33,7 @@ export class InsightsPanel {
     this.owed = new Map(); // tab name → the keys that changed while it was hidden
     this.tabs = [];
     this.views = new Map();
-    const tablist = el("div", { class: "ins-tabs", role: "tablist", "aria-label": "Insights" });
+    const tablist = el("div", { class: "ins-tabs", role: "tablist", "aria-label": t("insights.label") });
     const panelElements = TABS.map(({ name, label, View }) => {
       const tab = el(
         "button",
@@ -44,7 +45,7 @@ export class InsightsPanel {
           class: "ins-tab",
           "data-tab": name,
         },
-        [label],
+        [t(label)],
       );
       tab.addEventListener("click", () => this.selectTab(name));
       tab.addEventListener("keydown", (event) => this.onTabKey(event));

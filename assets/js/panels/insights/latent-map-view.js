@@ -7,9 +7,11 @@
 // for the map — so they never slow down the first answer.
 
 import { loadSampleSet } from "../../data/sample-sets.js";
+import { formatNumber, t } from "../../i18n/i18n.js";
 import { CoordsTransition, nearestInDirection, projectToLatent, viewBox } from "../../model/latent.js";
 import { argmax } from "../../model/mlp.js";
 import { el } from "../dom.js";
+import { snapshotLabel } from "../timeline-format.js";
 import { digitCanvas, fitCanvas, pointerPosition, watchWidth } from "./canvas.js";
 import { CLASS_COLOURS } from "./class-colours.js";
 
@@ -53,8 +55,7 @@ export class LatentMapView {
     this.canvas = el("canvas", {
       class: "ins-latent-canvas",
       tabindex: "0",
-      "aria-label":
-        "Latent map: each dot is a test digit, coloured by its class. Arrow keys move between digits, Enter draws the chosen one on the pad",
+      "aria-label": t("latent.canvas"),
     });
     this.tooltipDigit = el("canvas");
     this.tooltipLabel = el("span", { class: "ins-tooltip-label" });
@@ -65,7 +66,7 @@ export class LatentMapView {
     ]);
     this.stage = el("div", { class: "ins-latent-stage" }, [this.canvas, this.tooltip]);
     this.status = el("p", { class: "ins-status", role: "status" });
-    this.status.textContent = "Draw a digit, or point at the map, to colour its 1,000 test digits by class.";
+    this.status.textContent = t("latent.start", { count: formatNumber(1000) });
     this.caption = el("p", { class: "ins-caption" });
     this.legend = this.buildLegend();
     container.replaceChildren(el("div", { class: "ins-view ins-latent" }, [this.stage, this.legend, this.caption, this.status]));
@@ -93,18 +94,19 @@ export class LatentMapView {
   /** Class buttons: hovering previews one class, clicking (or tapping) keeps it picked out. */
   buildLegend() {
     const buttons = CLASS_COLOURS.map((colour, digit) => {
-      const button = el("button", { type: "button", class: "ins-legend-class", "aria-pressed": "false" }, [
-        el("span", { class: "ins-swatch", style: `background:${colour}` }),
-        String(digit),
-      ]);
+      const button = el(
+        "button",
+        { type: "button", class: "ins-legend-class", "aria-pressed": "false", "aria-label": t("latent.legendButton", { digit }) },
+        [el("span", { class: "ins-swatch", style: `background:${colour}` }), String(digit)],
+      );
       button.addEventListener("pointerenter", () => this.setHighlight(digit, this.pinnedClass));
       button.addEventListener("pointerleave", () => this.setHighlight(-1, this.pinnedClass));
       button.addEventListener("click", () => this.setHighlight(-1, this.pinnedClass === digit ? -1 : digit));
       return button;
     });
     this.legendButtons = buttons;
-    const marker = el("span", { class: "ins-legend-marker" }, [el("span", { class: "ins-marker-swatch" }), "your drawing"]);
-    return el("div", { class: "ins-legend", role: "group", "aria-label": "Pick out one digit class" }, [...buttons, marker]);
+    const marker = el("span", { class: "ins-legend-marker" }, [el("span", { class: "ins-marker-swatch" }), t("latent.yourDrawing")]);
+    return el("div", { class: "ins-legend", role: "group", "aria-label": t("latent.legend") }, [...buttons, marker]);
   }
 
   setHighlight(previewClass, pinnedClass) {
@@ -148,7 +150,10 @@ export class LatentMapView {
       const entry = state.snapshot?.entry;
       this.coordsId = entry?.id ?? "";
       this.caption.textContent = entry
-        ? `Each dot is one of ${(state.manifest.latent?.probe_size ?? 1000).toLocaleString("en")} test digits, placed by how the last hidden layer sees it (snapshot: ${entry.label}).`
+        ? t("latent.caption", {
+            count: formatNumber(state.manifest.latent?.probe_size ?? 1000),
+            snapshot: snapshotLabel(entry, state.manifest.training?.dataset?.train_size),
+          })
         : "";
     }
     const markerMoved = this.placeMarker(snapshotChanged, now);
@@ -195,10 +200,10 @@ export class LatentMapView {
     this.probe = null;
     this.setHovered(-1);
     if (!url) {
-      this.status.textContent = "This export has no probe digits, so there is no latent map.";
+      this.status.textContent = t("latent.none");
       return;
     }
-    this.status.textContent = "Loading the probe digits…";
+    this.status.textContent = t("latent.loading");
     loadSampleSet(entry, this.state.manifest).then(
       (probe) => {
         if (url !== this.probeUrl) return; // another export was loaded meanwhile
@@ -208,7 +213,7 @@ export class LatentMapView {
         this.render();
       },
       (error) => {
-        if (url === this.probeUrl) this.status.textContent = `Could not load the probe digits: ${error.message}`;
+        if (url === this.probeUrl) this.status.textContent = t("latent.failed", { detail: error.message });
       },
     );
   }
@@ -369,9 +374,8 @@ export class LatentMapView {
     } else {
       const names = this.state.manifest.model.class_names;
       digitCanvas(this.probe.image(index), this.probe.shape, this.tooltipDigit);
-      this.tooltipLabel.textContent = `A “${names[this.probe.labels[index]]}” · test image #${this.probe.testIndices[index]}`;
-      this.tooltipHint.textContent =
-        this.pinned === index ? "Tap again to draw it on the pad" : "Click or press Enter to draw it on the pad";
+      this.tooltipLabel.textContent = t("latent.tooltip", { digit: names[this.probe.labels[index]], index: this.probe.testIndices[index] });
+      this.tooltipHint.textContent = t(this.pinned === index ? "latent.tapAgain" : "latent.click");
       const [x, y] = this.toScreen(this.points.current[2 * index], this.points.current[2 * index + 1]);
       // Keep the tooltip inside the map: flip it left/up near the right/bottom edges.
       this.tooltip.style.left = x < this.side / 2 ? `${x + 14}px` : "";

@@ -2,6 +2,7 @@
 // answer (warm) and which argued against it (blue), from gradient × input of the
 // predicted class's logit (see ../saliency.js for why the logit). Toggleable.
 
+import { t } from "../../i18n/i18n.js";
 import { writeSrgbBytes } from "../../model/palette.js";
 import { SaliencyComputer } from "../../model/saliency.js";
 import { el } from "../dom.js";
@@ -40,9 +41,9 @@ export class SaliencyOverlay {
         type: "button",
         class: "ins-toggle",
         "aria-pressed": String(this.enabled),
-        title: "Colour the ink by how much it pushed the network towards its answer (warm) or away from it (blue)",
+        title: t("saliency.title"),
       },
-      ["Saliency"],
+      [t("saliency.toggle")],
     );
     button.addEventListener("click", () => this.setEnabled(!this.enabled));
     this.toggle = button;

@@ -1,5 +1,7 @@
 // Axis scales for the training charts (DOM-free).
 
+import { formatNumber } from "../../i18n/i18n.js";
+
 /**
  * "Images seen" axis: log10(1 + n / k) normalised to 0..1. Like a log scale it spreads out
  * the dense early snapshots (50, 120, … images), but it also places n = 0 (the untrained
@@ -59,7 +61,13 @@ export function formatCount(n) {
     [1e6, "M"],
     [1e3, "k"],
   ]) {
-    if (n >= size) return `${Number((n / size).toPrecision(n >= size * 100 ? 3 : 2))}${suffix}`;
+    if (n >= size) return `${compactNumber(Number((n / size).toPrecision(n >= size * 100 ? 3 : 2)))}${suffix}`;
   }
-  return String(n);
+  return compactNumber(n);
+}
+
+/** `value` in the page's language with the decimals it has: 1.5 → "1.5" / "1,5" (1e-7 stays as it is). */
+function compactNumber(value) {
+  const text = String(value);
+  return text.includes("e") ? text : formatNumber(value, text.split(".")[1]?.length ?? 0);
 }

@@ -4,6 +4,7 @@
 
 import { formatNumber, formatPercent, t } from "../../i18n/i18n.js";
 import { el } from "../dom.js";
+import { formatImagesSeen, snapshotLabel } from "../timeline-format.js";
 import { fitCanvas, pointerPosition, watchWidth } from "./canvas.js";
 import { CLASS_COLOURS } from "./class-colours.js";
 import { formatCount, LogScale, SymlogScale } from "./scales.js";
@@ -36,9 +37,9 @@ export class TrainingCurvesView {
       class: "ins-curves-canvas",
       tabindex: "0",
       role: "slider",
-      "aria-label": "Training timeline: loss and test accuracy. Left and right arrows move between snapshots",
+      "aria-label": t("curves.canvas"),
     });
-    this.bars = el("ol", { class: "ins-class-bars", "aria-label": "Test accuracy per class" });
+    this.bars = el("ol", { class: "ins-class-bars", "aria-label": t("curves.bars") });
     this.barRows = CLASS_COLOURS.map((colour) => {
       const name = el("span", { class: "ins-bar-name" });
       const fill = el("span", { class: "ins-bar-fill", style: `background:${colour}` });
@@ -51,7 +52,7 @@ export class TrainingCurvesView {
       el("div", { class: "ins-view ins-curves" }, [
         this.readout,
         this.chartBox,
-        el("h3", { class: "ins-subheading" }, ["Test accuracy per digit"]),
+        el("h3", { class: "ins-subheading" }, [t("curves.perDigit")]),
         this.bars,
       ]),
     );
@@ -113,18 +114,26 @@ export class TrainingCurvesView {
     const entry = hovering ? this.state.manifest.timeline[this.hoverIndex] : this.state.snapshot?.entry;
     if (!entry) return;
     const metrics = entry.metrics ?? {};
+    const trainSize = this.state.manifest.training?.dataset?.train_size;
+    const label = snapshotLabel(entry, trainSize);
     // "5.8k images" already says how many; "1× dataset" needs the count spelled out.
-    const seen = entry.label.includes("image") ? "" : ` (${formatCount(entry.images_seen)} images)`;
-    const numbers = `${percent(metrics.test_accuracy)} of test digits right, test loss ${metrics.test_loss?.toFixed(3) ?? "—"}`;
+    const snapshot =
+      entry.images_seen >= (trainSize ?? 60000)
+        ? t("curves.withCount", { snapshot: label, count: t("curves.imagesCount", { count: formatCount(entry.images_seen) }) })
+        : label;
+    const numbers = t("curves.numbers", {
+      percent: percent(metrics.test_accuracy),
+      loss: Number.isFinite(metrics.test_loss) ? formatNumber(metrics.test_loss, 3) : "—",
+    });
     const validation = Number.isFinite(metrics.val_accuracy)
       ? ` ${t("validation.readout", { accuracy: formatPercent(metrics.val_accuracy), loss: formatNumber(metrics.val_loss, 3) })}`
       : "";
     this.readout.textContent = hovering
-      ? `At ${entry.label}${seen}: ${numbers}${validation} (click to go there)`
-      : `${capitalise(entry.label)}${seen}: ${numbers}${validation}`;
+      ? t("curves.hovered", { snapshot, numbers: numbers + validation })
+      : capitalise(t("curves.current", { snapshot, numbers: numbers + validation }));
     const current = this.state.snapshot?.entry;
     this.canvas.setAttribute("aria-valuenow", String(this.state.snapshot?.index ?? -1));
-    this.canvas.setAttribute("aria-valuetext", current.label);
+    this.canvas.setAttribute("aria-valuetext", snapshotLabel(current, trainSize));
   }
 
   updateBars() {
@@ -230,7 +239,7 @@ export class TrainingCurvesView {
       context.setLineDash([]);
       const nearRightEdge = x > this.width - MARGIN.right - 70;
       context.textAlign = nearRightEdge ? "right" : "left";
-      context.fillText("1× dataset", nearRightEdge ? x - 3 : x + 3, bottom - 12);
+      context.fillText(formatImagesSeen(trainSize, trainSize), nearRightEdge ? x - 3 : x + 3, bottom - 12);
     }
   }
 
@@ -239,7 +248,7 @@ export class TrainingCurvesView {
     const toY = (loss) => top + (1 - this.lossScale.map(loss)) * LOSS_HEIGHT;
     this.drawYLabels(
       context,
-      this.lossScale.ticks().map((tick) => [toY(tick), String(tick)]),
+      this.lossScale.ticks().map((tick) => [toY(tick), formatCount(tick)]),
     );
     this.drawLossLegend(context, top - 13);
 
@@ -297,7 +306,7 @@ export class TrainingCurvesView {
       context.fillText(text, x, y);
       x += context.measureText(text).width + 6;
     };
-    label("Loss (log scale):");
+    label(t("curves.loss"));
     context.strokeStyle = LOSS_COLOUR;
     context.lineWidth = 2;
     context.beginPath();
@@ -305,13 +314,13 @@ export class TrainingCurvesView {
     context.lineTo(x + 12, y + 6);
     context.stroke();
     x += 16;
-    label("training");
+    label(t("curves.trainingLoss"));
     context.fillStyle = TEST_LOSS_COLOUR;
     context.beginPath();
     context.arc(x + 3, y + 6, 3, 0, 2 * Math.PI);
     context.fill();
     x += 10;
-    label("test");
+    label(t("curves.testLoss"));
     if (this.state.manifest.validation) label(t("validation.curve"), VALIDATION_COLOUR);
   }
 
@@ -320,15 +329,15 @@ export class TrainingCurvesView {
     const toY = (accuracy) => top + (1 - accuracy) * ACCURACY_HEIGHT;
     this.drawYLabels(
       context,
-      [0, 0.5, 1].map((v) => [toY(v), `${v * 100}%`]),
+      [0, 0.5, 1].map((v) => [toY(v), formatPercent(v, 0)]),
     );
     context.fillStyle = TEXT;
     context.textAlign = "left";
     context.textBaseline = "top";
-    context.fillText("Test accuracy", MARGIN.left + 4, top - 13);
+    context.fillText(t("curves.accuracy"), MARGIN.left + 4, top - 13);
     if (this.state.manifest.validation) {
       context.fillStyle = VALIDATION_COLOUR;
-      context.fillText(t("validation.curve"), MARGIN.left + 12 + context.measureText("Test accuracy").width, top - 13);
+      context.fillText(t("validation.curve"), MARGIN.left + 12 + context.measureText(t("curves.accuracy")).width, top - 13);
       this.drawValidation(context, "val_accuracy", toY);
     }
     const points = timeline
@@ -386,7 +395,7 @@ export class TrainingCurvesView {
 }
 
 function percent(value) {
-  return Number.isFinite(value) ? `${(value * 100).toFixed(1)}%` : "—";
+  return Number.isFinite(value) ? formatPercent(value) : "—";
 }
 
 function capitalise(text) {

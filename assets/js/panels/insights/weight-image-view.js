@@ -1,6 +1,8 @@
 // What a first-layer hidden neuron looks for: its incoming weights, one per input pixel,
 // drawn as the input picture (warm = ink here excites it, blue = ink here inhibits it),
 // the same weights where the current drawing has ink, and the neuron's activation for it.
+
+import { formatNumber, formatOrdinal, t } from "../../i18n/i18n.js";
 import { cssGradient, writeSrgbBytes } from "../../model/palette.js";
 import { el } from "../dom.js";
 
@@ -9,26 +11,26 @@ const FIRST_HIDDEN = 1; // layer numbering as in mlp.forward's activations: 0 = 
 export class WeightImageView {
   /** @param {HTMLElement} container emptied and filled by the view (it only displays: no actions) */
   constructor(container) {
-    this.heading = el("h3", { class: "ins-subheading" }, ["What it looks for"]);
+    this.heading = el("h3", { class: "ins-subheading" }, [t("weights.title")]);
     this.weightsCanvas = pixelCanvas();
     this.inkCanvas = pixelCanvas();
     this.activationValue = el("span", { class: "ins-activation-value" });
     this.activationFill = el("span", { class: "ins-bar-fill" });
     this.activationNote = el("span", { class: "ins-activation-note" });
     this.body = el("div", { class: "ins-weights-row" }, [
-      el("figure", {}, [this.weightsCanvas, el("figcaption", {}, ["Incoming weights"])]),
-      el("figure", {}, [this.inkCanvas, el("figcaption", {}, ["Where you drew"])]),
+      el("figure", {}, [this.weightsCanvas, el("figcaption", {}, [t("weights.incoming")])]),
+      el("figure", {}, [this.inkCanvas, el("figcaption", {}, [t("weights.ink")])]),
       el("div", { class: "ins-activation" }, [
-        el("span", { class: "ins-activation-label" }, ["Activation"]),
+        el("span", { class: "ins-activation-label" }, [t("weights.activation")]),
         this.activationValue,
         el("span", { class: "ins-bar-track" }, [this.activationFill]),
         this.activationNote,
       ]),
     ]);
     this.scale = el("div", { class: "ins-palette-scale" }, [
-      el("span", {}, ["inhibits"]),
+      el("span", {}, [t("weights.inhibits")]),
       el("span", { class: "ins-palette-bar", style: `background:${cssGradient()}` }),
-      el("span", {}, ["excites"]),
+      el("span", {}, [t("weights.excites")]),
     ]);
     this.container = container;
     container.replaceChildren(el("div", { class: "ins-view ins-weights" }, [this.heading, this.body, this.scale]));
@@ -65,7 +67,7 @@ export class WeightImageView {
     if (!activations) {
       this.activationValue.textContent = "—";
       this.activationFill.style.width = "0%";
-      this.activationNote.textContent = "Draw a digit to see how strongly this neuron fires.";
+      this.activationNote.textContent = t("weights.draw");
       return;
     }
     const value = activations[index];
@@ -75,10 +77,10 @@ export class WeightImageView {
       largest = Math.max(largest, other);
       if (other > value) stronger++;
     }
-    this.activationValue.textContent = value.toFixed(2);
+    this.activationValue.textContent = formatNumber(value, 2);
     this.activationFill.style.width = `${largest > 0 ? (value / largest) * 100 : 0}%`;
     this.activationNote.textContent =
-      value > 0 ? `${ordinal(stronger + 1)} strongest of ${activations.length}` : "silent: the drawing does not match what it looks for";
+      value > 0 ? t("weights.rank", { rank: formatOrdinal(stronger + 1), count: activations.length }) : t("weights.silent");
   }
 
   /** Both pictures get one pixel per input pixel: shape is [rows, columns]. */
@@ -108,9 +110,4 @@ export class WeightImageView {
 /** Sized to the input by resize() once the manifest is known. */
 function pixelCanvas() {
   return el("canvas", { class: "ins-digit ins-weight-image" });
-}
-
-function ordinal(n) {
-  const suffix = n % 100 >= 11 && n % 100 <= 13 ? "th" : (["th", "st", "nd", "rd"][n % 10] ?? "th");
-  return `${n}${suffix}`;
 }

@@ -1,0 +1,141 @@
+"""The page in German (?lang=de), for the MLP and the CNN export and with a broken export:
+every visible text node and every accessible name (aria-label, title, placeholder, alt) is
+compared with the message catalogues (assets/js/i18n/). None may be an English catalogue
+string that German words differently, nor hold an English word that German never uses
+(English without a catalogue entry: a string someone forgot). Data is allowed: digits,
+numbers, units, file names. What is marked lang="en" (the broken export's technical detail,
+the language menu's "English") is English on purpose and skipped. Also: the language
+survives a shared link (#lang=de)."""
+
+from __future__ import annotations
+
+import pytest
+from insights_helpers import show_tab
+from page_helpers import REPO, copy_site, open_page, wait_for_prediction
+
+pytestmark = pytest.mark.browser
+
+# Runs in the page: the catalogues from the page's own module, then every visible text node
+# and accessible name that is English. Returns ["where: text (why)", …].
+FIND_ENGLISH = """
+async () => {
+  const { LANGUAGES } = await import('./assets/js/i18n/i18n.js');
+  const en = LANGUAGES.en.strings, de = LANGUAGES.de.strings;
+  const words = (text) => text.replace(/\\{\\w+\\}/g, ' ').toLowerCase().match(/\\p{L}{2,}/gu) ?? [];
+  const germanWords = new Set(Object.values(de).flatMap(words));
+  // Words only English uses: any of them in German text is a string left untranslated.
+  const englishOnly = new Set(Object.values(en).flatMap(words).filter((word) => !germanWords.has(word)));
+  const pattern = (text) =>
+    new RegExp('^' + text.replace(/[.*+?^$()|[\\]\\\\]/g, '\\\\$&').replace(/\\{\\w+\\}/g, '.+?') + '$', 's');
+  // Strings with words in them: "{n}rd" (an ordinal's ending) would match anything.
+  const englishStrings = Object.keys(en).filter((key) => en[key] !== de[key] && words(en[key]).join('').length > 3)
+    .map((key) => [key, pattern(en[key].trim())]);
+  // Data, not words: file names and paths, numbers with units.
+  const data = (text) => text.replace(/\\S*[\\/.]\\S*\\.(json|safetensors)\\b/g, ' ').replace(/\\S+\\/\\S+/g, ' ');
+  const problems = [];
+  const check = (where, text) => {
+    const clean = text.replace(/\\s+/g, ' ').trim();
+    if (!clean) return;
+    const key = englishStrings.find(([, re]) => re.test(clean))?.[0];
+    if (key) { problems.push(`${where}: ${clean} (the English of ${key})`); return; }
+    const stray = words(data(clean)).filter((word) => englishOnly.has(word));
+    if (stray.length) problems.push(`${where}: ${clean} (English words: ${stray.join(', ')})`);
+  };
+  const english = (element) => element.closest('[lang]')?.getAttribute('lang') === 'en';
+  const name = (element) => element.id ? '#' + element.id : element.tagName.toLowerCase() + (element.className ? '.' + String(element.className).split(' ')[0] : '');
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const parent = node.parentElement;
+    if (!parent || english(parent) || ['SCRIPT', 'STYLE'].includes(parent.tagName)) continue;
+    if (!parent.checkVisibility({ visibilityProperty: true, opacityProperty: false })) continue;
+    check(name(parent), node.textContent);
+  }
+  for (const element of document.querySelectorAll('[aria-label], [title], [placeholder], [alt], [aria-valuetext]')) {
+    if (english(element)) continue;
+    for (const attribute of ['aria-label', 'title', 'placeholder', 'alt', 'aria-valuetext']) {
+      if (element.hasAttribute(attribute)) check(`${name(element)}[${attribute}]`, element.getAttribute(attribute));
+    }
+  }
+  check('document.title', document.title);
+  return problems;
+}
+"""
+
+
+def english_on(page) -> list[str]:
+    return page.evaluate(FIND_ENGLISH)
+
+
+def collect_everywhere(page) -> list[str]:
+    """The page with a drawing, each insight tab in turn (a confusion cell with mistakes
+    open), a neuron hovered over, the tour's first step."""
+    problems = set(english_on(page))
+    for tab in ("Training", "Verwechslungen", "Latente Karte"):
+        show_tab(page, tab)
+        problems.update(english_on(page))
+    show_tab(page, "Verwechslungen")
+    page.focus(".ins-confusion-canvas")
+    page.keyboard.press("ArrowDown")  # true 1, answered 0: off the diagonal
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".ins-mistakes:not([hidden])")
+    page.wait_for_timeout(500)  # the gallery loads
+    problems.update(english_on(page))
+    page.click("#tour-start")
+    page.wait_for_selector("#tour:not([hidden])")
+    problems.update(english_on(page))
+    page.keyboard.press("Escape")
+    return sorted(problems)
+
+
+def test_the_mlp_page_in_german_has_no_english_left(page, serve):
+    server = serve(REPO)
+    open_page(page, server.url + "/?lang=de")
+    assert english_on(page) == [], "before any drawing"
+    page.click("#digit-4")
+    wait_for_prediction(page)
+    assert collect_everywhere(page) == []
+    assert page.inner_text("#timeline-accuracy").endswith(" %") and "," in page.inner_text("#timeline-accuracy")
+    assert page.errors == []
+
+
+def test_the_cnn_page_in_german_has_no_english_left(page, serve):
+    server = serve(REPO)
+    open_page(page, server.url + "/?lang=de&export=exports/cnn_weights.json")
+    page.click("#digit-7")
+    wait_for_prediction(page)
+    assert collect_everywhere(page) == []
+    assert "Faltung" in page.text_content("#network-labels")
+    assert page.errors == []
+
+
+def test_a_broken_export_is_reported_in_german(page, serve, tmp_path):
+    site = copy_site(tmp_path)
+    (site / "exports" / "nope.json").write_text('{"format": "mnist-mlp-timeline", ')
+    server = serve(site)
+    open_page(page, server.url + "/?lang=de&export=exports/nope.json", ready=False)
+    page.wait_for_selector("#error:not([hidden])")
+    assert page.inner_text("#error-lead") == "Der Export konnte nicht geöffnet werden. Die Einzelheiten:"
+    assert page.inner_text("#error-text").startswith("exports/nope.json: not valid JSON")
+    assert page.get_attribute("#error-text", "lang") == "en", "the technical detail is marked as English"
+    assert english_on(page) == []
+    open_page(page, server.url + "/?lang=de#snapshot=nope!&neuron=x", ready=True)
+    assert page.is_visible("#notice")
+    assert "im Link wurde übergangen" in page.inner_text("#notice-text")
+    assert english_on(page) == []
+
+
+def test_the_language_travels_in_a_shared_link(page, serve):
+    server = serve(REPO)
+    open_page(page, server.url + "/?lang=de")
+    page.click("#digit-2")
+    wait_for_prediction(page)
+    page.wait_for_function("/[#&]lang=de(&|$)/.test(location.hash) && location.hash.includes('drawing=')")
+    shared = page.evaluate("location.hash")
+    open_page(page, server.url + "/" + shared)  # no ?lang=: the link's #lang=de
+    assert page.get_attribute("html", "lang") == "de"
+    assert page.input_value("#lang") == "de"
+    assert wait_for_prediction(page) == "2"
+    open_page(page, server.url + "/?lang=en" + shared)  # ?lang= wins over the link
+    assert page.get_attribute("html", "lang") == "en"
+    page.wait_for_function("/[#&]lang=en(&|$)/.test(location.hash)")
+    assert page.errors == []
