@@ -18,14 +18,14 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const EXPORTS = join(REPO, "tests", "fixtures"); // the committed MLP in version 1 (tests/js/version1-export.mjs)
+const EXPORTS = join(REPO, "tests", "fixtures", "version1"); // the committed MLP in version 1 (tests/js/version1-export.mjs)
 
 const clone = (value) => structuredClone(value);
 export const sha256 = (bytes) => createHash("sha256").update(bytes).digest("hex");
 
 /** The committed export: its manifest and the bytes of the files the corpus breaks. */
 export function loadDefaultExport() {
-  const manifest = JSON.parse(readFileSync(join(EXPORTS, "mlp_weights_v1.json"), "utf8"));
+  const manifest = JSON.parse(readFileSync(join(EXPORTS, "mlp_weights.json"), "utf8"));
   const read = (file) => new Uint8Array(readFileSync(join(EXPORTS, file)));
   return {
     manifest,

@@ -3,7 +3,7 @@
 // version-2 MLP converts losslessly (docs/export-format.md, "Deriving version 1's view"):
 // same snapshot files, tensors and names; only `model`, `latent.layer` and the config
 // keys version 1 did not have differ. The converted manifest is committed as
-// tests/fixtures/mlp_weights_v1.json beside a symlink tests/fixtures/mlp_weights →
+// tes../fixtures/version1/mlp_weights.json beside a symlink tests/fixtures/mlp_weights →
 // exports/mlp_weights, so it reads the committed snapshots without a second 9 MB copy;
 // tests/js/version1-export.test.mjs checks it is still the conversion of the export.
 // Usage (after re-exporting the MLP): node tests/js/version1-export.mjs
@@ -11,7 +11,7 @@ import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 export const EXPORT_PATH = fileURLToPath(new URL("../../exports/mlp_weights.json", import.meta.url));
-export const FIXTURE_PATH = fileURLToPath(new URL("../fixtures/mlp_weights_v1.json", import.meta.url));
+export const FIXTURE_PATH = fileURLToPath(new URL("../fixtures/version1/mlp_weights.json", import.meta.url));
 
 /** A version-2 MLP manifest (parsed JSON) as version 1. */
 export function toVersion1(manifest) {
