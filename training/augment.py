@@ -142,7 +142,8 @@ class Augmenter:
     def __init__(self, padded: torch.Tensor, seed: int, epochs: int):
         self.images = padded.clone()
         inner = padded[:, MAX_SHIFT : MAX_SHIFT + SIDE, MAX_SHIFT : MAX_SHIFT + SIDE]
-        self.ink = (inner * PIXEL_STD + PIXEL_MEAN).clamp_(0, 1)  # MNIST as it is
+        # MNIST as it is, on the CPU where the generator and basis live (copied back to the device)
+        self.ink = (inner.cpu() * PIXEL_STD + PIXEL_MEAN).clamp_(0, 1)
         self.generator = torch.Generator().manual_seed(seed)
         self.every = max(1, math.ceil(epochs / REFRESHES))
         self.epochs = 0
@@ -153,5 +154,5 @@ class Augmenter:
             ink = self.ink.clone()
             ink.index_copy_(0, chosen, distort(self.ink.index_select(0, chosen), self.generator))
             inner = self.images[:, MAX_SHIFT : MAX_SHIFT + SIDE, MAX_SHIFT : MAX_SHIFT + SIDE]
-            inner.copy_(ink.sub_(PIXEL_MEAN).div_(PIXEL_STD))
+            inner.copy_(ink.sub_(PIXEL_MEAN).div_(PIXEL_STD))  # to the training device
         self.epochs += 1
