@@ -1,17 +1,21 @@
 #!/usr/bin/env python3
-"""Does the shift augmentation help drawn digits without costing test accuracy?
+"""Does the augmentation help drawn digits without costing test accuracy?
 
-    python benchmarks/augment_benchmark.py [--data-dir DIR] [--epochs 50] [MANIFEST_ON MANIFEST_OFF]
+    python benchmarks/augment_benchmark.py [--data-dir DIR] [--epochs 50] [--drawn 2000]
+                                           [MANIFEST_DISTORT MANIFEST_SHIFT MANIFEST_NONE]
 
-Trains the default model with --augment and with --no-augment (or reads two existing
-exports, augmented first) and scores each final snapshot, as the page would run it
-(float16 weights), on the MNIST test set and on "drawn-like" versions of it:
+Trains the default MLP with each augmentation recipe (--augment-recipe distort, the
+default; --augment-recipe shift, the shifts-only recipe before issue 16; --no-augment) or
+reads three existing exports in that order, and scores each final snapshot, as the page
+would run it (float16 weights), on the MNIST test set and on "drawn-like" versions of it:
   - page-preprocessed: every test digit put through the page's preprocessing
-    (assets/js/model/preprocess.js: crop to the ink, fit a 20×20 box, centre of mass at the
-    centre) — the exact path a drawing takes;
+    (training/toolkit/preprocess.py, the page's own steps: crop to the ink, fit a 20×20
+    box, centre of mass at the centre, thicken hair-thin strokes) — a drawing's path;
   - shifted ±3 px: off-centre digits, as when the page shows the raw, uncentred drawing;
   - thicker strokes: one pixel of dilation, like a broad brush;
-  - thinner strokes: one pixel of erosion, like a fine pen."""
+  - thinner strokes: one pixel of erosion, like a fine pen;
+  - drawn digits: benchmarks/drawn_digits.py's strokes of held-out test digits (half of
+    them fast scribbles), replayed in Node through the page's brush and preprocessing."""
 
 from __future__ import annotations
 
@@ -31,38 +35,20 @@ sys.path.insert(0, str(REPO))
 import torch  # noqa: E402
 from safetensors.torch import load_file  # noqa: E402
 
+sys.path.insert(0, str(REPO / "benchmarks"))
+from drawn_digits import replay  # noqa: E402
+from drawn_strokes import split_indices, stroke_set  # noqa: E402
+
 from training.mnist_data import load_mnist  # noqa: E402
 from training.normalisation import normalise  # noqa: E402
+from training.toolkit.preprocess import page_preprocess as toolkit_preprocess  # noqa: E402
 
-SIDE, BOX, INK_THRESHOLD = 28, 20, 0.05
-
-
-def axis_weights(first: int, last: int, scale: float, offset: float) -> np.ndarray:
-    """[28, last-first+1] box-filter weights: how much of source pixel s lands on target t."""
-    weights = np.zeros((SIDE, last - first + 1))
-    for s in range(first, last + 1):
-        a = (s - first) * scale + offset
-        b = a + scale
-        for t in range(max(0, int(np.floor(a))), min(SIDE, int(np.ceil(b)))):
-            weights[t, s - first] = max(0.0, min(b, t + 1) - max(a, t))
-    return weights
+SIDE = 28
 
 
 def page_preprocess(image: np.ndarray) -> np.ndarray:
-    """assets/js/model/preprocess.js `preprocess` for one uint8 digit, back to uint8."""
-    ink = image / 255.0
-    rows, cols = np.nonzero(ink >= INK_THRESHOLD)
-    y0, y1, x0, x1 = rows.min(), rows.max(), cols.min(), cols.max()
-    crop = ink[y0 : y1 + 1, x0 : x1 + 1]
-    ys, xs = np.mgrid[y0 : y1 + 1, x0 : x1 + 1] + 0.5
-    centre_y, centre_x = (ys * crop).sum() / crop.sum(), (xs * crop).sum() / crop.sum()
-    scale = BOX / max(x1 - x0 + 1, y1 - y0 + 1)
-    out = (
-        axis_weights(y0, y1, scale, SIDE / 2 - (centre_y - y0) * scale)
-        @ crop
-        @ axis_weights(x0, x1, scale, SIDE / 2 - (centre_x - x0) * scale).T
-    )
-    return np.clip(np.round(out * 255), 0, 255).astype(np.uint8)
+    """The page's preprocessing of one uint8 digit, back to uint8."""
+    return np.clip(np.round(toolkit_preprocess(image / 255.0) * 255), 0, 255).astype(np.uint8)
 
 
 def shifted(images: np.ndarray, rng: np.random.Generator, max_shift: int = 3) -> np.ndarray:
@@ -96,8 +82,11 @@ def accuracy(manifest_path: Path, images: np.ndarray, labels: np.ndarray) -> flo
     return (x.argmax(1).numpy() == labels).mean()
 
 
-def train(folder: Path, data_dir: Path, epochs: int, augment: bool) -> Path:
-    manifest = folder / ("augment.json" if augment else "no_augment.json")
+RECIPES = {"distort": ["--augment-recipe", "distort"], "shift": ["--augment-recipe", "shift"], "none": ["--no-augment"]}
+
+
+def train(folder: Path, data_dir: Path, epochs: int, recipe: str) -> Path:
+    manifest = folder / f"{recipe}.json"
     subprocess.run(
         [
             sys.executable,
@@ -106,7 +95,7 @@ def train(folder: Path, data_dir: Path, epochs: int, augment: bool) -> Path:
             str(data_dir),
             "--epochs",
             str(epochs),
-            "--augment" if augment else "--no-augment",
+            *RECIPES[recipe],
             "--export-path",
             str(manifest),
         ],
@@ -116,12 +105,24 @@ def train(folder: Path, data_dir: Path, epochs: int, augment: bool) -> Path:
     return manifest
 
 
+def drawn_accuracy(manifests: list[Path], mnist, count: int, folder: Path) -> list[float]:
+    """Each export's share of benchmarks/drawn_digits.py's drawings read correctly."""
+    strokes = stroke_set(mnist.test_images, mnist.test_labels, split_indices("bench")[:count], seed=1)
+    path = folder / "strokes.json"
+    path.write_text(json.dumps(strokes))
+    labels = np.array([drawing["label"] for drawing in strokes["strokes"]])
+    return [float((np.array(e["predictions"]) == labels).mean()) for e in replay(path, manifests)["exports"]]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("manifests", nargs="*", type=Path, help="augmented and non-augmented exports to compare")
+    parser.add_argument("manifests", nargs="*", type=Path, help="distort, shift and no-augment exports to compare")
     parser.add_argument("--data-dir", type=Path, default=Path(os.environ.get("MNIST_DIR", REPO / "data" / "mnist")))
     parser.add_argument("--epochs", type=int, default=50)
+    parser.add_argument("--drawn", type=int, default=2000, help="drawn digits to score (default 2000)")
     args = parser.parse_args()
+    if args.manifests and len(args.manifests) != len(RECIPES):
+        parser.error(f"give {len(RECIPES)} manifests ({', '.join(RECIPES)}) or none")
 
     mnist = load_mnist(args.data_dir)
     images, labels = mnist.test_images, mnist.test_labels
@@ -133,11 +134,12 @@ def main() -> None:
         "thinner strokes": neighbourhood(images, np.min),
     }
     with tempfile.TemporaryDirectory() as folder:
-        manifests = args.manifests or [train(Path(folder), args.data_dir, args.epochs, flag) for flag in (True, False)]
-        print(f"{'test digits':<20} {'--augment':>10} {'--no-augment':>13}")
+        manifests = args.manifests or [train(Path(folder), args.data_dir, args.epochs, recipe) for recipe in RECIPES]
+        print(f"{'test digits':<20}" + "".join(f"{recipe:>10}" for recipe in RECIPES))
         for name, variant in variants.items():
-            on, off = (accuracy(path, variant, labels) for path in manifests)
-            print(f"{name:<20} {on:>10.2%} {off:>13.2%}")
+            print(f"{name:<20}" + "".join(f"{accuracy(path, variant, labels):>10.2%}" for path in manifests))
+        drawn = drawn_accuracy(manifests, mnist, args.drawn, Path(folder))
+        print(f"{'drawn digits':<20}" + "".join(f"{share:>10.2%}" for share in drawn))
 
 
 if __name__ == "__main__":

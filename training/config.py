@@ -12,6 +12,7 @@ from pathlib import Path
 
 DEVICES = ("auto", "cpu", "cuda", "mps")
 ARCHITECTURES = ("mlp", "cnn")
+AUGMENT_RECIPES = ("shift", "distort")  # training/augment.py
 # Per architecture: the default --epochs (the full timeline) and --hidden-dims.
 ARCHITECTURE_DEFAULTS = {
     "mlp": {"epochs": 50, "hidden_dims": (128, 64)},
@@ -39,6 +40,7 @@ class TrainConfig:
     threads: int = 0  # 0 = one per available core
     skip_train: bool = False
     augment: bool = True
+    augment_recipe: str = "distort"  # one of AUGMENT_RECIPES
     data_dir: Path = Path("data/mnist")
     export_path: Path = Path("exports/mlp_weights.json")
     max_images: int = 0  # hidden: stop after this many training images (0 = no limit)
@@ -138,7 +140,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--augment",
         action=argparse.BooleanOptionalAction,
         default=defaults.augment,
-        help="random ±2 px shifts of the training digits (default: on)",
+        help="augment the training digits (default: on; --augment-recipe says how)",
+    )
+    parser.add_argument(
+        "--augment-recipe",
+        default=defaults.augment_recipe,
+        help="shift: random ±2 px shifts only; distort: also rotation, slant, scale, aspect, "
+        "elastic distortion and stroke thickness, redrawn every few epochs (default %(default)s)",
     )
     parser.add_argument(
         "--data-dir",
@@ -219,6 +227,7 @@ def parse_config(argv: list[str] | None = None) -> TrainConfig:
         threads=args.threads,
         skip_train=args.skip_train,
         augment=args.augment,
+        augment_recipe=args.augment_recipe,
         data_dir=args.data_dir,
         export_path=args.export_path,
         max_images=args.max_images,
@@ -236,6 +245,9 @@ def parse_config(argv: list[str] | None = None) -> TrainConfig:
 def validate(config: TrainConfig) -> None:
     if config.architecture not in ARCHITECTURES:
         raise ConfigError(f"--architecture must be one of {', '.join(ARCHITECTURES)}, got {config.architecture!r}")
+    if config.augment_recipe not in AUGMENT_RECIPES:
+        recipes = ", ".join(AUGMENT_RECIPES)
+        raise ConfigError(f"--augment-recipe must be one of {recipes}, got {config.augment_recipe!r}")
     if config.epochs < 1:
         raise ConfigError(f"--epochs must be at least 1, got {config.epochs}")
     if config.batch_size < 1:

@@ -21,6 +21,7 @@ from training.schedule import steps, timeline
 
 PROGRESS_UPDATES = 3000
 _SEED_STREAM_SHUFFLE = 1  # separate generators: shuffling never perturbs augmentation
+_SEED_STREAM_DISTORT = 2**32  # far from every seed's shift (2·seed) and shuffle (2·seed + 1) streams
 
 StepFunction = Callable[[torch.Tensor, torch.Tensor, float], torch.Tensor]  # (images, labels, lr) → loss
 ProgressCallback = Callable[[int, float], None]  # (images seen, recent mean loss)
@@ -79,6 +80,10 @@ def train(
     window = max(1, math.ceil(len(plan) / PROGRESS_UPDATES))
     shuffle_rng = torch.Generator().manual_seed(config.seed * 2 + _SEED_STREAM_SHUFFLE)
     shifts = augment.draw_shifts(len(plan), torch.Generator().manual_seed(config.seed * 2)) if config.augment else None
+    distorting = config.augment and config.augment_recipe == "distort" and total > 0
+    epochs = math.ceil(total / len(data))
+    augmenter = augment.Augmenter(data.images, config.seed + _SEED_STREAM_DISTORT, epochs) if distorting else None
+    source = augmenter.images if augmenter else data.images
 
     done = 0
     if resume_at is not None:
@@ -90,8 +95,10 @@ def train(
         if step.start == 0:
             order = torch.randperm(len(data), generator=shuffle_rng).to(device)
             labels = data.labels[order]  # once per epoch: the steps then slice them
+            if augmenter:
+                augmenter.epoch()
         batch = order[step.start : step.stop]
-        images = data.images.index_select(0, batch)
+        images = source.index_select(0, batch)
         if shifts is not None:
             images = augment.crop(images, shifts[step_number - 1])
         lr = cosine_lr(config.lr, (step.images_seen - len(batch)) / total)

@@ -18,7 +18,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const EXPORTS = join(REPO, "exports");
+const EXPORTS = join(REPO, "tests", "fixtures", "version1"); // the committed MLP in version 1 (tests/js/version1-export.mjs)
 
 const clone = (value) => structuredClone(value);
 export const sha256 = (bytes) => createHash("sha256").update(bytes).digest("hex");

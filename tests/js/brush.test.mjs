@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { paintSegment } from "../../assets/js/model/brush.js";
+import { paintSegment, paintStroke } from "../../assets/js/model/brush.js";
 
 const W = 100,
   H = 60;
@@ -36,4 +36,25 @@ test("strokes are clipped to the pad and report what they touched", () => {
   const ink = new Float32Array(W * H);
   assert.deepEqual(paintSegment(ink, W, H, -20, -20, 2, 2, 3), { left: 0, top: 0, right: 5, bottom: 5 });
   assert.equal(paintSegment(ink, W, H, -50, -50, -40, -40, 3), null);
+});
+
+test("a stroke of few pointer events is painted as the straight polyline through them", () => {
+  const ink = new Float32Array(W * H);
+  paintStroke(
+    ink,
+    W,
+    H,
+    [
+      [10, 10],
+      [90, 10],
+      [90, 50],
+    ],
+    3,
+  );
+  for (let x = 10; x <= 90; x += 5) assert.equal(ink[10 * W + x], 1, `top edge at x = ${x}`);
+  for (let y = 10; y <= 50; y += 5) assert.equal(ink[y * W + 90], 1, `right edge at y = ${y}`);
+  assert.equal(ink[30 * W + 50], 0, "the corner is not cut");
+  const single = new Float32Array(W * H);
+  paintStroke(single, W, H, [[40, 30]], 3); // a tap is a dot
+  assert.equal(single[30 * W + 40], 1);
 });

@@ -1,11 +1,13 @@
-// Loading the committed default export from disk for the insight tests.
+// Loading the committed default MLP from disk for the insight tests, in format version 1
+// (tests/fixtures/version1/mlp_weights.json: the committed export converted, reading its
+// snapshots), so the version-1 path stays tested now that the export itself is version 2.
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { sampleSetFromTensors } from "../../assets/js/data/export-files.js";
 import { parseSafetensors } from "../../assets/js/data/safetensors.js";
 
-export const MANIFEST_PATH = fileURLToPath(new URL("../../exports/mlp_weights.json", import.meta.url));
-const FOLDER = new URL("../../exports/", import.meta.url);
+export const MANIFEST_PATH = fileURLToPath(new URL("../fixtures/version1/mlp_weights.json", import.meta.url));
+const FOLDER = new URL("../fixtures/version1/", import.meta.url);
 
 async function readTensors(relativePath) {
   const bytes = await readFile(new URL(relativePath, FOLDER));

@@ -5,9 +5,12 @@ import {
   MNIST_BOX,
   mnistBoxSide,
   normalise,
+  normaliseStrokeWidth,
   pixelsFromBytes,
   preprocess,
   rawDownsample,
+  STROKE_WIDTH,
+  strokeWidth,
 } from "../../assets/js/model/preprocess.js";
 
 const PAD = 280;
@@ -151,4 +154,16 @@ test("bytes → 0..1 → normalised like torchvision's Normalize", () => {
   });
   const out = new Float32Array(3);
   assert.equal(normalise(pixels, { mean: 0, std: 1 }, out), out);
+});
+
+test("a hair-thin stroke is thickened towards MNIST's width; a normal one is left alone", () => {
+  const thin = new Float32Array(SIZE * SIZE);
+  for (let y = 4; y < 24; y++) thin[y * SIZE + 14] = 1; // a 1-px bar: width about 1
+  const before = strokeWidth(thin, SHAPE);
+  assert.ok(before < STROKE_WIDTH.thinnest, `before ${before}`);
+  const after = strokeWidth(normaliseStrokeWidth(Float32Array.from(thin), SHAPE), SHAPE);
+  assert.ok(after > before + 0.5 && after < STROKE_WIDTH.goal + 0.5, `after ${after}`);
+  const normal = new Float32Array(SIZE * SIZE);
+  for (let y = 4; y < 24; y++) normal.fill(1, y * SIZE + 13, y * SIZE + 16); // 3 px wide
+  assert.deepEqual(normaliseStrokeWidth(Float32Array.from(normal), SHAPE), normal);
 });

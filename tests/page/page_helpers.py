@@ -15,6 +15,7 @@ import numpy as np
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_MANIFEST = REPO / "exports" / "mlp_weights.json"
+VERSION_1_MANIFEST = REPO / "tests" / "fixtures" / "version1" / "mlp_weights.json"  # the same MLP in format 1
 
 # The tests wait on string predicates, which Playwright evaluates with eval; the page's
 # Content-Security-Policy (no eval) would refuse them. tests/page/test_page_security.py
@@ -51,6 +52,11 @@ def copy_site(target: Path) -> Path:
 
 def manifest() -> dict:
     return json.loads(DEFAULT_MANIFEST.read_text())
+
+
+def manifest_v1() -> dict:
+    """The committed MLP in format version 1 (its file paths fit exports/ too)."""
+    return json.loads(VERSION_1_MANIFEST.read_text())
 
 
 def open_page(page, url: str, *, ready: bool = True) -> None:

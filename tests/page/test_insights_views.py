@@ -34,7 +34,8 @@ LABEL_SPACE = 22  # the confusion grid's digit labels, left of and above the cel
 
 
 def probe_requests(server) -> int:
-    return sum(path.endswith("/probe.safetensors") for path in server.requests)
+    probe = "/exports/" + manifest()["probe"]["file"]  # content-hashed name since the re-export
+    return sum(path.endswith(probe) for path in server.requests)
 
 
 def wait_for_map(page, snapshot_id: str) -> None:

@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 import torch
-from page_helpers import DEFAULT_MANIFEST, REPO, manifest, mnist_test_set
+from page_helpers import REPO, VERSION_1_MANIFEST, manifest_v1, mnist_test_set
 from safetensors.torch import load_file
 
 IMAGES = 200
@@ -38,9 +38,9 @@ def js_oracle(tmp_path, spec: dict, images, logits: torch.Tensor, snapshot, *man
 
 @pytest.mark.parametrize("position", [0, -1], ids=["untrained", "trained"])
 def test_js_forward_pass_matches_pytorch(tmp_path, mnist_dir, position):
-    data = manifest()
+    data = manifest_v1()  # version 1: the page's MLP straight from the tensors, no layer list
     entry = data["timeline"][position]
-    snapshot = DEFAULT_MANIFEST.parent / entry["file"]
+    snapshot = VERSION_1_MANIFEST.parent / entry["file"]
     weights = load_file(str(snapshot))
     assert all(
         weights[f"layers.{i}.weight"].dtype == torch.float16 for i in range(len(data["model"]["layer_sizes"]) - 1)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from page_helpers import copy_site, manifest, open_page, wait_for_prediction, wait_for_snapshot
+from page_helpers import copy_site, manifest, manifest_v1, open_page, wait_for_prediction, wait_for_snapshot
 from safetensors.numpy import load_file, save_file
 
 pytestmark = pytest.mark.browser
@@ -50,7 +50,7 @@ MANIFEST_PROBLEMS = {
     "invalid JSON": ('{"format": "mnist-mlp-timeline", ', "exports/nope.json: not valid JSON"),
     "wrong version": ({**manifest(), "format_version": 3}, "exports/nope.json: unsupported format_version 3"),
     "layer sizes": (
-        {**manifest(), "model": {**manifest()["model"], "layer_sizes": [784, 128, 64, 9]}},
+        {**manifest_v1(), "model": {**manifest_v1()["model"], "layer_sizes": [784, 128, 64, 9]}},
         "exports/nope.json: model.layer_sizes must end with 10",
     ),
 }

@@ -11,6 +11,9 @@ from toolkit_helpers import COMMITTED, copy_export, error_lines, run_tool
 from training.toolkit.cli import main
 from training.toolkit.evaluate import compare, recompute
 
+COMMITTED_MANIFEST = json.loads(COMMITTED.read_text())
+FINAL_ACCURACY = COMMITTED_MANIFEST["timeline"][-1]["metrics"]["test_accuracy"]  # checked by recomputing it
+
 
 @pytest.mark.slow
 def test_every_snapshot_of_the_committed_export_recomputes_exactly(committed, test_set):
@@ -30,7 +33,12 @@ def test_evaluate_command_checks_the_last_snapshot_and_exits_0(mnist_dir):
     result = run_tool("evaluate", "--data-dir", mnist_dir)
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
-    for text in ("98.8700%", "confusion matrix", "most confident mistakes", "match the snapshot files (1 checked)"):
+    for text in (
+        f"{FINAL_ACCURACY:.4%}",
+        "confusion matrix",
+        "most confident mistakes",
+        "match the snapshot files (1 checked)",
+    ):
         assert text in result.stdout
 
 
@@ -44,12 +52,12 @@ def test_an_edited_manifest_is_caught(tmp_path, mnist_dir, capsys):
     assert main(["evaluate", "--export", str(edited), "--data-dir", str(mnist_dir)]) == 1
     captured = capsys.readouterr()
     assert captured.err.splitlines() == [
-        "training evaluate: error: ep50: test accuracy: the manifest says 99.1200%, recomputed 98.8700%"
+        f"training evaluate: error: ep50: test accuracy: the manifest says 99.1200%, recomputed {FINAL_ACCURACY:.4%}"
     ]
     assert main(["evaluate", "--all", "--export", str(edited), "--data-dir", str(mnist_dir)]) == 1
     assert capsys.readouterr().err.splitlines() == [
         "training evaluate: error: img250: confusion matrix: the manifest says 100 cells, recomputed 1 differ",
-        "training evaluate: error: ep50: test accuracy: the manifest says 99.1200%, recomputed 98.8700%",
+        f"training evaluate: error: ep50: test accuracy: the manifest says 99.1200%, recomputed {FINAL_ACCURACY:.4%}",
     ]
 
 
@@ -86,10 +94,10 @@ def test_info_describes_the_committed_export(capsys):
         "--hidden-dims",
         "2.13.0+cpu",
         "36 snapshots",
-        "98.87%",
+        f"{FINAL_ACCURACY:.2%}",
         "untrained",
         "50× dataset",
-        "probe.safetensors",
+        COMMITTED_MANIFEST["probe"]["file"],
         "9.4 MB",
     ):
         assert text in out, text
@@ -97,7 +105,7 @@ def test_info_describes_the_committed_export(capsys):
 
 def test_info_names_missing_files(tmp_path, capsys):
     manifest = copy_export(tmp_path, copy_files=True)
-    gallery = tmp_path / "mlp_weights" / "gallery.safetensors"
+    gallery = tmp_path / COMMITTED_MANIFEST["gallery"]["file"]
     gallery.unlink()
     assert main(["info", "--export", str(manifest)]) == 1
     captured = capsys.readouterr()

@@ -12,7 +12,14 @@ import pytest
 from PIL import Image
 from toolkit_helpers import drawing, page_preprocess_js
 
-from training.toolkit.preprocess import ink_from_grey, load_grey, page_preprocess, prepare_file
+from training.toolkit.preprocess import (
+    THINNEST_STROKE,
+    ink_from_grey,
+    load_grey,
+    page_preprocess,
+    prepare_file,
+    stroke_width,
+)
 
 EXACT = 1e-5  # float32 (page) against float64 (toolkit) arithmetic
 
@@ -33,6 +40,23 @@ def test_python_preprocessing_equals_the_pages_on_pad_drawings_and_mnist_digits(
     assert np.abs(ours - page).max() <= EXACT
     centre = (ours.sum(axis=(1, 2)) > 0).all()  # sanity: nothing came out blank
     assert centre
+
+
+def test_thin_strokes_are_thickened_alike_by_both(test_set, tmp_path):
+    """Hair-thin drawings (MNIST digits thinned to their cores, as a fine brush on a big
+    digit leaves them) go through the stroke-width normalisation in both languages."""
+    digits = test_set.images[:100] / 255.0
+    padded = np.pad(digits, ((0, 0), (1, 1), (1, 1)))
+    thin = np.minimum.reduce(
+        [digits, padded[:, :-2, 1:-1], padded[:, 2:, 1:-1], padded[:, 1:-1, :-2], padded[:, 1:-1, 2:]]
+    )
+    inks = [np.kron(ink, np.ones((10, 10))) for ink in thin if ink.max() >= 0.5]  # on a 280×280 pad
+    page = page_preprocess_js(inks, tmp_path)
+    ours = np.stack([page_preprocess(ink) for ink in inks])
+    assert np.abs(ours - page).max() <= EXACT
+    before = [stroke_width(np.minimum(ink[::10, ::10], 1)) for ink in inks]
+    assert sum(width < THINNEST_STROKE for width in before) >= len(inks) // 2  # the step did act
+    assert min(stroke_width(image) for image in ours) > min(before)
 
 
 def test_the_blank_pad_is_blank_for_both(tmp_path):

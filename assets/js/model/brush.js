@@ -43,3 +43,17 @@ export function paintSegment(ink, width, height, x0, y0, x1, y1, radius, erase =
   }
   return { left, top, right, bottom };
 }
+
+/**
+ * Paint a whole stroke exactly as the drawing pad does while it is drawn: a dot where the
+ * pointer goes down, then one straight segment from each pointer event to the next — so a
+ * fast stroke with few events becomes a polyline. points: [[x, y], …] in pixel coordinates.
+ */
+export function paintStroke(ink, width, height, points, radius, erase = false) {
+  let [x0, y0] = points[0];
+  for (const [x1, y1] of points) {
+    paintSegment(ink, width, height, x0, y0, x1, y1, radius, erase);
+    x0 = x1;
+    y0 = y1;
+  }
+}

@@ -5,6 +5,20 @@
 // image's centre — the recipe MNIST's digits went through. Resampling is an exact box
 // filter at a fractional offset, so the centre of mass lands at the centre exactly,
 // not to the nearest pixel.
+//
+// Then the stroke width is normalised: a thin brush on a big digit becomes a hair-thin
+// line once the digit is fitted into 20×20, thinner than nearly all of MNIST. The width
+// is estimated as 2 × ink / perimeter (a stroke of length L and width w has ink L·w and
+// a perimeter of about 2L), the perimeter being the sum over the image (and one pixel
+// past its right and bottom edges) of the gradient's length, √(Δx² + Δy²), from
+// backward differences with zero outside. Over MNIST's 60000 training digits this gives a
+// median of 2.36 px, a 25th percentile of 2.01 and a 10th of 1.75. An image thinner than
+// 1.75 px is thickened towards 2.0 px: out = in + a·(dilated − in), where the dilation is
+// the maximum over each pixel and its four neighbours (zero outside) and
+// a = min(1, (2.0 − width) / 1.61) — one full dilation widens MNIST digits by 1.61 px
+// (median) — at most twice. Thick strokes are left alone: thinning them cost accuracy on
+// the development drawings (benchmarks/drawn_strokes.py). training/toolkit/preprocess.py
+// repeats all of this in Python, tested to match (tests/toolkit/test_tool_preprocess_oracle.py).
 
 /**
  * MNIST's own convention, relative to the image: its digits were size-normalised to fit
@@ -14,6 +28,9 @@
 export const MNIST_BOX = 20 / 28;
 // Ink below this is anti-aliasing dust, not part of the digit's bounding box.
 const INK_THRESHOLD = 0.05;
+/** The stroke-width normalisation's constants, in pixels of the model's input (see above). */
+export const STROKE_WIDTH = Object.freeze({ thinnest: 1.75, goal: 2.0, dilationGain: 1.61, passes: 2 });
+let scratch = new Float32Array(0); // reused between drawings: preprocessing runs on every pointer move
 
 /**
  * For each source index s in [first, last], which target pixels t in [0, size) it covers
@@ -110,7 +127,48 @@ export function preprocess(ink, width, height, shape) {
   const [rows, columns] = shape;
   const offsetX = columns / 2 - (centreX - x0) * scale;
   const offsetY = rows / 2 - (centreY - y0) * scale;
-  return resample(ink, width, stats, scale, offsetX, offsetY, shape);
+  return normaliseStrokeWidth(resample(ink, width, stats, scale, offsetX, offsetY, shape), shape);
+}
+
+/** 2 × ink / perimeter of a rows × columns image (0 when blank): see the module comment. */
+export function strokeWidth(pixels, [rows, columns]) {
+  let mass = 0;
+  let perimeter = 0;
+  for (let y = 0; y <= rows; y++) {
+    for (let x = 0; x <= columns; x++) {
+      const inside = y < rows && x < columns;
+      const value = inside ? pixels[y * columns + x] : 0;
+      const left = x > 0 && y < rows ? pixels[y * columns + x - 1] : 0;
+      const up = y > 0 && x < columns ? pixels[(y - 1) * columns + x] : 0;
+      mass += value;
+      perimeter += Math.sqrt((value - left) ** 2 + (value - up) ** 2);
+    }
+  }
+  return perimeter > 0 ? (2 * mass) / perimeter : 0;
+}
+
+/** Thicken strokes thinner than MNIST's, in place (see the module comment); returns `pixels`. */
+export function normaliseStrokeWidth(pixels, [rows, columns]) {
+  const { thinnest, goal, dilationGain, passes } = STROKE_WIDTH;
+  if (scratch.length < pixels.length) scratch = new Float32Array(pixels.length);
+  for (let pass = 0; pass < passes; pass++) {
+    const width = strokeWidth(pixels, [rows, columns]);
+    if (width === 0 || width >= thinnest) break;
+    const amount = Math.min(1, (goal - width) / dilationGain);
+    scratch.set(pixels);
+    for (let y = 0; y < rows; y++) {
+      for (let x = 0; x < columns; x++) {
+        const i = y * columns + x;
+        let most = scratch[i];
+        if (x > 0 && scratch[i - 1] > most) most = scratch[i - 1];
+        if (x < columns - 1 && scratch[i + 1] > most) most = scratch[i + 1];
+        if (y > 0 && scratch[i - columns] > most) most = scratch[i - columns];
+        if (y < rows - 1 && scratch[i + columns] > most) most = scratch[i + columns];
+        pixels[i] = scratch[i] + amount * (most - scratch[i]);
+      }
+    }
+  }
+  return pixels;
 }
 
 /** The whole pad area-averaged to `shape` [rows, columns] without cropping or centring (the "raw" view); null when blank. */
