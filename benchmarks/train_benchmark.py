@@ -101,7 +101,9 @@ def training_rate(config: TrainConfig, data: TrainingData, images: int) -> float
     return images / (time.perf_counter() - start)
 
 
-def full_run(architecture: str, recipe: str, data_dir: Path, extra: tuple[str, ...] = ()) -> tuple[float, int, float, int]:
+def full_run(
+    architecture: str, recipe: str, data_dir: Path, extra: tuple[str, ...] = ()
+) -> tuple[float, int, float, int]:
     """Wall time of `python training/mlp_train.py --architecture …` with default flags plus
     `extra` ({folder} = a temporary folder), process start to exit, imports included; the
     size of its export, its final accuracy and the training images it saw."""
