@@ -192,22 +192,25 @@ class CountingServer:
         return sum(size for _, size in self.log[mark:])
 
 
-def measure(config: Config) -> dict[str, dict[str, float]]:
-    """Every export's figures, measured one after the other in one browser (each in a fresh context and server)."""
+def measure(config: Config, root: Path = REPO, throttle=None) -> dict[str, dict[str, float]]:
+    """Every export's figures for the page served from `root`, measured one after the other in one
+    browser (each in a fresh context and server); `throttle(cdp_session)` applies a profile first."""
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        figures = {export: measure_export(browser, export, config.repeats) for export in config.exports}
+        figures = {export: measure_export(browser, export, config.repeats, root, throttle) for export in config.exports}
         browser.close()
     return figures
 
 
-def measure_export(browser, export: str, repeats: int) -> dict[str, float]:
-    server = CountingServer(REPO)
+def measure_export(browser, export: str, repeats: int, root: Path = REPO, throttle=None) -> dict[str, float]:
+    server = CountingServer(root)
     figures: dict[str, float] = {}
     # bypass_csp: the measurements evaluate string predicates, which the page's CSP refuses
     context = browser.new_context(bypass_csp=True, viewport={"width": 1440, "height": 900})
     context.add_init_script(INIT_SCRIPT)
     page = context.new_page()
+    if throttle:
+        throttle(context.new_cdp_session(page))
     query = "" if export == "exports/mlp_weights.json" else f"?export={export}"
     page.goto(f"{server.url}/{query}")
     page.wait_for_selector("body[data-ready=true]", timeout=60_000)
@@ -216,6 +219,7 @@ def measure_export(browser, export: str, repeats: int) -> dict[str, float]:
     page.wait_for_timeout(500)
     taps = [page.evaluate(TAP)]
     figures["bytes before first prediction"] = server.bytes_since(0)
+    figures["requests before first prediction"] = len(server.log)
     breakdown = sorted(server.log, key=lambda item: -item[1])[:6]
     for _ in range(repeats - 1):
         page.click("#clear")
@@ -299,6 +303,76 @@ def show(all_figures: dict[str, dict[str, float]]) -> None:
     )
 
 
+# ---- Throttled profiles and before/after runs (issue 15) -------------------------------
+
+
+@dataclass
+class Profile:
+    description: str
+    latency_ms: float | None = None  # added to every request's round trip
+    mbit_per_s: float | None = None  # download and upload
+    cpu_slowdown: float = 1.0
+
+
+PROFILES = {
+    "unthrottled": Profile("this machine as it is"),
+    "school network": Profile("100 ms round trip, 10 Mbit/s", latency_ms=100, mbit_per_s=10),
+    "tablet": Profile("a tablet on school Wi-Fi: 100 ms, 10 Mbit/s and the CPU 4x slower", 100, 10, 4.0),
+}
+
+
+def throttler(profile: Profile):
+    """Applies `profile` to a page through its DevTools session (before the page loads)."""
+
+    def apply(cdp) -> None:
+        if profile.latency_ms is not None:
+            cdp.send("Network.enable")
+            rate = profile.mbit_per_s * 1e6 / 8  # bytes per second
+            cdp.send(
+                "Network.emulateNetworkConditions",
+                {"offline": False, "latency": profile.latency_ms, "downloadThroughput": rate, "uploadThroughput": rate},
+            )
+        if profile.cpu_slowdown != 1.0:
+            cdp.send("Emulation.setCPUThrottlingRate", {"rate": profile.cpu_slowdown})
+
+    return apply
+
+
+def measure_profile(
+    config: Config, profile: str, before: Path | None
+) -> dict[str, dict[str, tuple[float, float | None]]]:
+    """{export: {figure: (this page, the page in `before` or None)}}, both measured under `profile` in this run."""
+    now = measure(config, REPO, throttler(PROFILES[profile]))
+    old = measure(config, before.resolve(), throttler(PROFILES[profile])) if before else {}
+    return {
+        export: {name: (value, old.get(export, {}).get(name)) for name, value in figures.items()}
+        for export, figures in now.items()
+    }
+
+
+def show_before_after(figures: dict[str, tuple[float, float | None]]) -> None:
+    print(f"{'figure':42} {'this page':>12} {'before':>12} {'ratio':>8} {'reference':>12}")
+    for name, (value, old) in figures.items():
+        reference, _, unit, lower_better = REFERENCE.get(name, (None, None, "", True))
+        fmt = _formatter(unit or ("ms" if "time" in name or "preprocessing" in name else ""))
+        ratio = ""
+        if old and value:
+            ratio = f"{(old / value if lower_better else value / old):.2f}×"
+        print(
+            f"{name:42} {fmt(value):>12} {fmt(old) if old is not None else '–':>12} {ratio:>8} "
+            f"{fmt(reference) if reference else '–':>12}"
+        )
+    print("ratio = how many times better than before (same run, same profile); reference: unthrottled, see REFERENCE")
+
+
+def _formatter(unit: str):
+    if unit == "B":
+        return lambda v: f"{v / 1e6:.2f} MB" if v >= 1e6 else f"{v / 1e3:.0f} kB"
+    if unit:
+        return lambda v: f"{v:.1f} {unit}"
+    return lambda v: f"{v:,.0f}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
     parser.add_argument(
@@ -307,14 +381,35 @@ def main() -> None:
         help="manifest path relative to the repository; repeat to compare (default: the MLP and the CNN)",
     )
     parser.add_argument("--repeats", type=int, default=8, help="timeline steps measured")
+    parser.add_argument(
+        "--profile",
+        choices=[*PROFILES, "all"],
+        default="unthrottled",
+        help="network/CPU throttling through the DevTools protocol (default: unthrottled; all: each in turn)",
+    )
+    parser.add_argument(
+        "--before-checkout",
+        type=Path,
+        metavar="DIR",
+        help="a checkout of the page before a change (git worktree add DIR <commit>), measured in the same run",
+    )
     args = parser.parse_args()
     config = Config(
         exports=args.export or ["exports/mlp_weights.json", "exports/cnn_weights.json"], repeats=args.repeats
     )
-    for export in config.exports:
-        if not (REPO / export).is_file():
-            raise SystemExit(f"page_benchmark: --export {export}: no such manifest in {REPO}")
-    show(measure(config))
+    for root, name in ((REPO, "the repository"), (args.before_checkout, "--before-checkout")):
+        for export in config.exports:
+            if root is not None and not (root / export).is_file():
+                raise SystemExit(f"page_benchmark: {name} {root}: no manifest {export} there")
+    profiles = list(PROFILES) if args.profile == "all" else [args.profile]
+    if args.before_checkout is None and profiles == ["unthrottled"]:
+        show(measure(config))
+        return
+    for profile in profiles:
+        print(f"\n== {profile}: {PROFILES[profile].description}")
+        for export, figures in measure_profile(config, profile, args.before_checkout).items():
+            print(f"-- {export}")
+            show_before_after(figures)
 
 
 if __name__ == "__main__":

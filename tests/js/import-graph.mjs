@@ -190,6 +190,7 @@ export function parseModule(source, names = DOM_GLOBALS) {
     imports.push({ specifier, line: lineAt(source, match.index), kind: "dynamic" });
   }
 
+  if (names.length === 0) return { imports, globals: [] }; // an empty alternation would match everywhere
   const declared = new Set();
   const declRe = /\b(?:const|let|var|function\*?|class)\s+([\w$]+)/g;
   for (const match of code.matchAll(declRe)) declared.add(match[1]);
@@ -303,4 +304,40 @@ export function checkLayers(root, { importMap = DEFAULT_IMPORT_MAP } = {}) {
 /** "file:line: [rule] message", one violation per line. */
 export function formatViolations(violations, prefix = "") {
   return violations.map((v) => `${prefix}${v.file}:${v.line}: [${v.rule}] ${v.message}`).join("\n");
+}
+
+/**
+ * Every module the browser loads through static imports from `entry` (a path
+ * relative to `pageRoot`, e.g. "assets/js/main.js"), the entry first, then in
+ * the order first met: page-relative posix paths. Bare specifiers resolve
+ * through `importMap` (keys as in index.html, values relative to the page), so
+ * the vendored three.js modules and what they import are included; dynamic
+ * imports are not (the first frame does not wait for them).
+ */
+export function staticImportGraph(pageRoot, entry, { importMap = DEFAULT_IMPORT_MAP } = {}) {
+  const top = resolve(pageRoot);
+  const seen = new Set();
+  const order = [];
+  const resolveBare = (specifier) => {
+    for (const [key, target] of Object.entries(importMap)) {
+      if (key.endsWith("/") ? specifier.startsWith(key) : specifier === key) {
+        return resolve(top, target + (key.endsWith("/") ? specifier.slice(key.length) : ""));
+      }
+    }
+    throw new Error(`${specifier}: not in the import map`);
+  };
+  const visit = (path) => {
+    const file = toPosix(relative(top, path));
+    if (seen.has(file)) return;
+    seen.add(file);
+    order.push(file);
+    for (const { specifier, kind } of parseModule(readFileSync(path, "utf8"), []).imports) {
+      if (kind !== "static") continue;
+      if (specifier === null) throw new Error(`${file}: a static import whose specifier is not a plain string`);
+      const relativeSpecifier = specifier.startsWith("./") || specifier.startsWith("../");
+      visit(relativeSpecifier ? resolve(dirname(path), specifier) : resolveBare(specifier));
+    }
+  };
+  visit(resolve(top, entry));
+  return order;
 }
