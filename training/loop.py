@@ -89,6 +89,11 @@ def train(
     if resume_at is not None:
         done = resume_at[0]
         shuffle_rng.set_state(resume_at[1])
+        if augmenter:
+            # Its distortions are redrawn from one generator at epoch starts: replaying the
+            # epochs already done (at most a few redraws) gives the same digits and state.
+            for _ in range(sum(1 for step in plan[:done] if step.start == 0)):
+                augmenter.epoch()
     window_loss = torch.zeros((), device=device)
     window_images = 0
     for step_number, step in enumerate(plan[done:], start=done + 1):
