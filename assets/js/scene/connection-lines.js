@@ -33,28 +33,37 @@ export function colourTables(alphas) {
   });
 }
 
+/**
+ * Line segments whose ends are rewritten in place on every stroke: `segments` preallocated,
+ * positions as xyz per end, colours as one RGBA word per end (normalised by WebGL), drawn
+ * with blending and without depth writes so that overlapping lines add up.
+ */
+export function dynamicLines(segments) {
+  const positions = new Float32Array(segments * 6);
+  const colors = new Uint8Array(segments * 8);
+  const geometry = new THREE.BufferGeometry();
+  const positionAttribute = new THREE.BufferAttribute(positions, 3).setUsage(THREE.DynamicDrawUsage);
+  const colorAttribute = new THREE.BufferAttribute(colors, 4, true).setUsage(THREE.DynamicDrawUsage);
+  geometry.setAttribute("position", positionAttribute);
+  geometry.setAttribute("color", colorAttribute);
+  geometry.setDrawRange(0, 0);
+  const material = new THREE.LineBasicMaterial({ vertexColors: true, transparent: true, depthWrite: false });
+  const lines = new THREE.LineSegments(geometry, material);
+  lines.frustumCulled = false; // the buffers change every stroke and stay in view
+  return { positions, colors, colorWords: new Uint32Array(colors.buffer), positionAttribute, colorAttribute, lines };
+}
+
 export class ConnectionLines {
   constructor(networkLayout) {
     this.layout = networkLayout;
     const sizes = networkLayout.layers.map((layer) => layer.size);
     this.selector = new ConnectionSelector(sizes);
     const total = this.selector.total;
-    this.positions = new Float32Array(total * 6);
-    this.colors = new Uint8Array(total * 8); // RGBA per vertex, normalised to 0..1 by WebGL
-    this.colorWords = new Uint32Array(this.colors.buffer); // one word per vertex, written from the tables
+    Object.assign(this, dynamicLines(total)); // positions, colors, colorWords, their attributes, lines
     const layerCount = networkLayout.layers.length - 1;
     this.tables = colourTables(Array.from({ length: layerCount }, (_, l) => LAYER_ALPHA[l] ?? 1));
     this.focusTables = colourTables(new Array(layerCount).fill(1)); // one neuron's few lines: full strength
     this.slotSegment = new Int32Array(total).fill(-1);
-    const geometry = new THREE.BufferGeometry();
-    this.positionAttribute = new THREE.BufferAttribute(this.positions, 3).setUsage(THREE.DynamicDrawUsage);
-    this.colorAttribute = new THREE.BufferAttribute(this.colors, 4, true).setUsage(THREE.DynamicDrawUsage);
-    geometry.setAttribute("position", this.positionAttribute);
-    geometry.setAttribute("color", this.colorAttribute);
-    geometry.setDrawRange(0, 0);
-    const material = new THREE.LineBasicMaterial({ vertexColors: true, transparent: true, depthWrite: false });
-    this.lines = new THREE.LineSegments(geometry, material);
-    this.lines.frustumCulled = false; // the buffers change every stroke; the network is always in view
     this.count = 0;
   }
 

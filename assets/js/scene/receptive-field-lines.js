@@ -5,7 +5,7 @@
 import * as THREE from "three";
 import { valueCentre } from "../model/map-layout.js";
 import { largestField, mapPosition, ReceptiveField } from "../model/receptive-field.js";
-import { colourTables } from "./connection-lines.js";
+import { colourTables, dynamicLines } from "./connection-lines.js";
 
 const MARK = 0xffffff;
 
@@ -20,19 +20,8 @@ export class ReceptiveFieldLines {
     this.yaw = yaw;
     this.field = new ReceptiveField(largestField(specs));
     const size = this.field.sources.length;
-    this.positions = new Float32Array(size * 6);
-    this.colors = new Uint8Array(size * 8);
-    this.colorWords = new Uint32Array(this.colors.buffer);
+    Object.assign(this, dynamicLines(size)); // positions, colors, colorWords, their attributes, lines
     [this.sourceEnd, this.targetEnd] = colourTables([1])[0];
-    const geometry = new THREE.BufferGeometry();
-    this.positionAttribute = new THREE.BufferAttribute(this.positions, 3).setUsage(THREE.DynamicDrawUsage);
-    this.colorAttribute = new THREE.BufferAttribute(this.colors, 4, true).setUsage(THREE.DynamicDrawUsage);
-    geometry.setAttribute("position", this.positionAttribute);
-    geometry.setAttribute("color", this.colorAttribute);
-    geometry.setDrawRange(0, 0);
-    const material = new THREE.LineBasicMaterial({ vertexColors: true, transparent: true, depthWrite: false });
-    this.lines = new THREE.LineSegments(geometry, material);
-    this.lines.frustumCulled = false;
     this.lines.renderOrder = 2; // over the cards
     this.markCorners = new Float32Array(12);
     const markGeometry = new THREE.BufferGeometry();
