@@ -16,7 +16,7 @@ AUGMENT_RECIPES = ("shift", "distort")  # training/augment.py
 # Per architecture: the default --epochs (the full timeline) and --hidden-dims.
 ARCHITECTURE_DEFAULTS = {
     "mlp": {"epochs": 50, "hidden_dims": (128, 64)},
-    "cnn": {"epochs": 15, "hidden_dims": (64,)},
+    "cnn": {"epochs": 20, "hidden_dims": (64,)},
 }
 
 

@@ -72,7 +72,7 @@ def test_committed_cnn_export_is_valid_complete_small_and_accurate(mnist):
     assert len(convolutions) == 2 and all(layer["out_channels"] <= 16 for layer in convolutions)
     assert manifest["model"]["parameter_count"] <= 100_000
     final = manifest["timeline"][-1]
-    assert final["metrics"]["test_accuracy"] >= 0.99
+    assert final["metrics"]["test_accuracy"] >= 0.992  # issue 10: the CNN reaches 99.2%
     logits = manifest_forward(manifest, load_file(COMMITTED_CNN.parent / final["file"]), normalise(mnist.test_images))
     recomputed = (logits.argmax(1).numpy() == mnist.test_labels).mean()
     assert recomputed == final["metrics"]["test_accuracy"], "the float16 weights score what the manifest says"
