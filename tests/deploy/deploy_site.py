@@ -233,14 +233,25 @@ def _garbage_header(data: bytearray) -> None:
 
 
 def _layer_sizes(sizes: list[int]) -> Callable[[dict], None]:
-    """A manifest edit giving the model these layer sizes, with consistent activations and parameter count."""
+    """A manifest edit giving the (format 2) model dense layers of these sizes, with consistent
+    shapes, activations and parameter count."""
 
     def edit(manifest: dict) -> None:
-        manifest["model"].update(
-            layer_sizes=sizes,
-            activations=["relu"] * (len(sizes) - 2) + ["softmax"],
-            parameter_count=sum(a * b + b for a, b in zip(sizes, sizes[1:])),
-        )
+        manifest["model"]["layers"] = [
+            {
+                "type": "linear",
+                "module": str(2 * i),
+                "input_shape": [a],
+                "output_shape": [b],
+                "in_features": a,
+                "out_features": b,
+                "weight": f"layers.{i}.weight",
+                "bias": f"layers.{i}.bias",
+                "activation": "relu" if i < len(sizes) - 2 else None,
+            }
+            for i, (a, b) in enumerate(zip(sizes, sizes[1:]))
+        ]
+        manifest["model"]["parameter_count"] = sum(a * b + b for a, b in zip(sizes, sizes[1:]))
 
     return edit
 
@@ -308,11 +319,11 @@ BROKEN_VARIANTS: dict[str, tuple[Callable[[Path], None], tuple[str, ...]]] = {
     ),
     "absurd-layers": (
         lambda root: _edit_manifest(root, _layer_sizes([784, 1_000_000_000, 10])),
-        (f"{MANIFEST}: model.layer_sizes",),
+        (f"{MANIFEST}: model.layers[0].out_features must be an integer from 1 to 4096",),
     ),
     "other-manifest": (
         lambda root: _edit_manifest(root, _layer_sizes([784, 128, 64, 9]), name="exports/other.json"),
-        ("exports/other.json: model.layer_sizes must end with 10",),
+        ("exports/other.json: the last of model.layers must be a linear layer with 10 outputs",),
     ),
     "other-snapshot": (
         lambda root: _edit_manifest(root, _other_manifest_listing_a_wrong_sha256, name="exports/other.json"),
