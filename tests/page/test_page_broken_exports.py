@@ -6,23 +6,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from pathlib import Path
 
 import numpy as np
 import pytest
-from page_helpers import REPO, copy_site, manifest, manifest_v1, open_page, wait_for_prediction, wait_for_snapshot
+from page_helpers import PRELOADED, copy_site, manifest, manifest_v1, open_page, wait_for_prediction, wait_for_snapshot
 from safetensors.numpy import load_file, save_file
 
 pytestmark = pytest.mark.browser
 
 NOT_FOUND_LOG = "Failed to load resource"  # Chromium logs every 404 as a console error
-# index.html preloads the default export's shown snapshot on every page load (issue 15);
-# what the page itself fetches after a manifest is checked is anything beyond that.
-PRELOADED = {
-    "/" + href
-    for href in re.findall(r'<link rel="preload" href="([^"]+\.safetensors)"', (REPO / "index.html").read_text())
-}
 
 
 def write_manifest(site: Path, name: str, data: dict | str) -> None:

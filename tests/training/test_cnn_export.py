@@ -42,7 +42,7 @@ def test_cnn_export_is_valid_and_describes_the_cnn(short_cnn_run):
         manifest["model"]["parameter_count"] == 54314 == sum(p.numel() for p in short_cnn_run.result.model.parameters())
     )
     assert manifest["training"]["config"]["architecture"] == "cnn"
-    assert manifest["training"]["completed"] is False and "15× dataset" in manifest["training"]["stopped_early_note"]
+    assert manifest["training"]["completed"] is False and "20× dataset" in manifest["training"]["stopped_early_note"]
     ids = [entry["id"] for entry in manifest["timeline"]]
     assert ids == ["init", "img50", "img120", "img250", "img500", "img1000", "img2000", f"img{SHORT_CNN_IMAGES}"]
     shapes = {layer["weight"]: shape for layer, (*_, shape) in zip(layers, CNN_LAYERS) if shape}

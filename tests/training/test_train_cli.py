@@ -109,7 +109,7 @@ def test_missing_data_is_one_clear_error(tmp_path):
 
 def test_cnn_flags_default_to_the_cnn_architecture(tmp_path):
     config = parse_config(["--architecture", "cnn", "--export-path", str(tmp_path / "c.json")])
-    assert (config.epochs, config.hidden_dims) == (15, (64,)) == tuple(ARCHITECTURE_DEFAULTS["cnn"].values())
+    assert (config.epochs, config.hidden_dims) == (20, (64,)) == tuple(ARCHITECTURE_DEFAULTS["cnn"].values())
     config = parse_config(
         [
             "--architecture",
