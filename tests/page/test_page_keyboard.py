@@ -88,8 +88,10 @@ def test_keyboard_reaches_every_cnn_layer_moving_between_feature_maps(page, serv
     page.keyboard.press("ArrowRight")
     assert focus_text(page).startswith("Conv 1 · 8 maps: map 2 of 8, strongest value"), focus_text(page)
     # in 3D the focused map's strongest value is outlined with its receptive field, as on hover
-    field = page.get_attribute("#network", "data-receptive-field") or ""
-    assert field.startswith("layer=1 map=1 "), field
+    # (drawn on the next frame)
+    page.wait_for_function(
+        "(document.querySelector('#network').dataset.receptiveField || '').startsWith('layer=1 map=1 ')"
+    )
     assert page.errors == []
 
 

@@ -30,6 +30,7 @@ STEPS = [
 
 def camera_in_link(page) -> str:
     """The camera as the page's own link records it, once the flight has settled ("" = the home view)."""
+    page.wait_for_function("!('gliding' in document.querySelector('#network').dataset)")
     previous = None
     for _ in range(40):
         page.wait_for_timeout(150)

@@ -188,6 +188,7 @@ export class Stage {
       fromPosition: this.camera.position.clone(),
       fromTarget: this.controls.target.clone(),
     };
+    this.canvas.dataset.gliding = "true"; // tests wait for the camera to arrive
     this.requestRender();
   }
 
@@ -201,6 +202,7 @@ export class Stage {
     this.controls.target.lerpVectors(reset.fromTarget, reset.toTarget, ease);
     if (t === 1) {
       this.reset = null;
+      delete this.canvas.dataset.gliding;
       if (reset.home) this.userMoved = false;
     }
     return true;
