@@ -1,5 +1,9 @@
 // Test helpers: a tiny safetensors writer (with float16 encoding) and a
-// synthetic manifest that follows docs/export-format.md.
+// synthetic manifest that follows docs/export-format.md; the committed exports as read from disk.
+
+import { readFile } from "node:fs/promises";
+import { validateManifest } from "../../assets/js/data/manifest.js";
+import { parseSafetensors } from "../../assets/js/data/safetensors.js";
 
 const f32 = new Float32Array(1);
 const u32 = new Uint32Array(f32.buffer);
@@ -126,4 +130,17 @@ export function makeManifest(count = 3, { latentProbe = 4 } = {}) {
       metrics: { test_accuracy: 0.1 + index * 0.1 },
     })),
   };
+}
+
+const EXPORTS = new URL("../../exports/", import.meta.url);
+
+/** A committed export's file (path relative to exports/) read from disk, as its tensors. */
+export async function committedTensors(file) {
+  const bytes = await readFile(new URL(file, EXPORTS));
+  return parseSafetensors(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)).tensors;
+}
+
+/** A committed export's manifest (e.g. "cnn_weights.json"), through the page's validator. */
+export async function committedManifest(name) {
+  return validateManifest(JSON.parse(await readFile(new URL(name, EXPORTS), "utf8")), `http://x/exports/${name}`);
 }

@@ -4,28 +4,16 @@
 // every pool value's winner is its output; a small hand-computed convolution checks the
 // indices, the border and the sign convention.
 import assert from "node:assert/strict";
-import { readFile } from "node:fs/promises";
 import { test } from "node:test";
 import { sampleSetFromTensors } from "../../assets/js/data/export-files.js";
-import { validateManifest } from "../../assets/js/data/manifest.js";
-import { parseSafetensors } from "../../assets/js/data/safetensors.js";
 import { Network } from "../../assets/js/model/network.js";
 import { normalise } from "../../assets/js/model/preprocess.js";
 import { largestField, mapPosition, mapStatistics, ReceptiveField } from "../../assets/js/model/receptive-field.js";
+import { committedManifest, committedTensors } from "./helpers.mjs";
 
-const FOLDER = new URL("../../exports/", import.meta.url);
-
-async function tensorsOf(file) {
-  const bytes = await readFile(new URL(file, FOLDER));
-  return parseSafetensors(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)).tensors;
-}
-
-const manifest = validateManifest(
-  JSON.parse(await readFile(new URL("cnn_weights.json", FOLDER), "utf8")),
-  "http://x/exports/cnn_weights.json",
-);
-const network = new Network(manifest.model.layers, await tensorsOf(manifest.timeline.at(-1).file));
-const probe = sampleSetFromTensors(await tensorsOf(manifest.probe.file), manifest.model.input.shape);
+const manifest = await committedManifest("cnn_weights.json");
+const network = new Network(manifest.model.layers, await committedTensors(manifest.timeline.at(-1).file));
+const probe = sampleSetFromTensors(await committedTensors(manifest.probe.file), manifest.model.input.shape);
 
 test("every conv value of the CNN is its bias plus the contributions of its k·k·C sources", () => {
   const result = network.forward(normalise(probe.pixels(0), manifest.model.input));

@@ -2,28 +2,16 @@
 // and real probe digits, gradient × input from SaliencyComputer matches finite differences
 // of the network's own forward pass.
 import assert from "node:assert/strict";
-import { readFile } from "node:fs/promises";
 import { test } from "node:test";
 import { sampleSetFromTensors } from "../../assets/js/data/export-files.js";
-import { validateManifest } from "../../assets/js/data/manifest.js";
-import { parseSafetensors } from "../../assets/js/data/safetensors.js";
 import { argmax } from "../../assets/js/model/mlp.js";
 import { Network } from "../../assets/js/model/network.js";
 import { normalise } from "../../assets/js/model/preprocess.js";
 import { SaliencyComputer } from "../../assets/js/model/saliency.js";
+import { committedManifest, committedTensors } from "./helpers.mjs";
 
-const FOLDER = new URL("../../exports/", import.meta.url);
-
-async function tensorsOf(file) {
-  const bytes = await readFile(new URL(file, FOLDER));
-  return parseSafetensors(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)).tensors;
-}
-
-const manifest = validateManifest(
-  JSON.parse(await readFile(new URL("cnn_weights.json", FOLDER), "utf8")),
-  "http://x/exports/cnn_weights.json",
-);
-const probe = sampleSetFromTensors(await tensorsOf(manifest.probe.file), manifest.model.input.shape);
+const manifest = await committedManifest("cnn_weights.json");
+const probe = sampleSetFromTensors(await committedTensors(manifest.probe.file), manifest.model.input.shape);
 
 /** The linear piece the forward pass is in: every ReLU's on/off bit and every pooling window's winner. */
 function piece(network, result) {
@@ -90,7 +78,7 @@ function checkAgainstFiniteDifferences(network, pixels, classIndex, { minShare =
 
 test("CNN saliency (through conv2d, ReLU, max-pool, flatten, linear) matches finite differences", async () => {
   for (const entry of [manifest.timeline.at(-1), manifest.timeline[3]]) {
-    const network = new Network(manifest.model.layers, await tensorsOf(entry.file));
+    const network = new Network(manifest.model.layers, await committedTensors(entry.file));
     for (const digit of [0, 4, 7]) {
       const pixels = probe.pixels(probe.labels.indexOf(digit));
       const predicted = argmax(network.forward(normalise(pixels, manifest.model.input)).logits);
@@ -101,7 +89,7 @@ test("CNN saliency (through conv2d, ReLU, max-pool, flatten, linear) matches fin
 });
 
 test("tanh, sigmoid and gelu layers back-propagate through their derivatives", async () => {
-  const tensors = await tensorsOf(manifest.timeline.at(-1).file);
+  const tensors = await committedTensors(manifest.timeline.at(-1).file);
   for (const name of ["tanh", "sigmoid", "gelu"]) {
     const layers = manifest.model.layers.map((layer) => (layer.activation === "relu" ? { ...layer, activation: name } : layer));
     const network = new Network(layers, tensors);

@@ -272,17 +272,16 @@ export class TrainingCurvesView {
       context.arc(this.toX(entry.images_seen), toY(loss), 2.5, 0, 2 * Math.PI);
       context.fill();
     }
-    this.drawValidation(context, "val_loss", (loss) => toY(Math.max(loss, this.lossScale.min)));
+    this.drawSeries(context, "val_loss", (loss) => toY(Math.max(loss, this.lossScale.min)), VALIDATION_COLOUR);
   }
 
-  /** The validation metric per snapshot as a line with dots (only a run with a validation split has one). */
-  drawValidation(context, key, toY) {
+  /** A metric per snapshot (`key` of entry.metrics) as a line with a dot at each snapshot; nothing when no snapshot has it. */
+  drawSeries(context, key, toY, colour) {
     const points = this.state.manifest.timeline
       .filter((entry) => Number.isFinite(entry.metrics?.[key]))
       .map((entry) => [this.toX(entry.images_seen), toY(entry.metrics[key])]);
-    if (!points.length) return;
-    context.strokeStyle = VALIDATION_COLOUR;
-    context.fillStyle = VALIDATION_COLOUR;
+    context.strokeStyle = colour;
+    context.fillStyle = colour;
     context.lineWidth = 1.5;
     context.beginPath();
     for (const [i, [x, y]] of points.entries()) {
@@ -325,7 +324,6 @@ export class TrainingCurvesView {
   }
 
   drawAccuracy(context, top) {
-    const { timeline } = this.state.manifest;
     const toY = (accuracy) => top + (1 - accuracy) * ACCURACY_HEIGHT;
     this.drawYLabels(
       context,
@@ -338,25 +336,9 @@ export class TrainingCurvesView {
     if (this.state.manifest.validation) {
       context.fillStyle = VALIDATION_COLOUR;
       context.fillText(t("validation.curve"), MARGIN.left + 12 + context.measureText(t("curves.accuracy")).width, top - 13);
-      this.drawValidation(context, "val_accuracy", toY);
+      this.drawSeries(context, "val_accuracy", toY, VALIDATION_COLOUR);
     }
-    const points = timeline
-      .filter((entry) => Number.isFinite(entry.metrics?.test_accuracy))
-      .map((entry) => [this.toX(entry.images_seen), toY(entry.metrics.test_accuracy)]);
-    context.strokeStyle = "#8fd694";
-    context.lineWidth = 1.5;
-    context.beginPath();
-    for (const [i, [x, y]] of points.entries()) {
-      if (i === 0) context.moveTo(x, y);
-      else context.lineTo(x, y);
-    }
-    context.stroke();
-    context.fillStyle = "#8fd694";
-    for (const [x, y] of points) {
-      context.beginPath();
-      context.arc(x, y, 2.5, 0, 2 * Math.PI);
-      context.fill();
-    }
+    this.drawSeries(context, "test_accuracy", toY, "#8fd694");
   }
 
   drawYLabels(context, ticks) {
