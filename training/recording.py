@@ -51,6 +51,7 @@ from training.schedule import next_target, snapshot_at
 __all__ = ["DivergedError", "TimelineRecorder", "UnsupportedModelError"]
 
 LOSS_HISTORY_POINTS = 3000
+_NO_LOSSES = (torch.zeros(0, dtype=torch.int64), torch.zeros(0, dtype=torch.int64), torch.zeros(0))
 _RESERVED_TRAINING_KEYS = {"dataset", "versions", "duration_seconds", "completed", "stopped_early_note"}
 
 
@@ -139,6 +140,7 @@ class TimelineRecorder:
         self._images_seen = 0
         self._steps = 0
         self._losses: list[tuple[int, int, float | torch.Tensor]] = []  # (images seen, batch, mean loss)
+        self._packed = _NO_LOSSES
         self._closed = False
         self.snapshot()
 
@@ -218,7 +220,7 @@ class TimelineRecorder:
         """The timeline so far, for a checkpoint (training/checkpoint.py): tensors, bytes
         and plain Python values only, so `torch.load(weights_only=True)` reads it."""
         self._check_open()
-        seen, batches, losses = zip(*self._losses) if self._losses else ((), (), ())
+        seen, batches, losses = self._packed_losses()
         return {
             "entries": self.entries,
             "files": dict(self.files),
@@ -226,12 +228,25 @@ class TimelineRecorder:
             "images_seen": self._images_seen,
             "steps": self._steps,
             "elapsed_seconds": time.perf_counter() - self._started,
-            "loss_images_seen": torch.tensor(seen, dtype=torch.int64),
-            "loss_batches": torch.tensor(batches, dtype=torch.int64),
-            "losses": torch.stack([torch.as_tensor(loss).reshape(()).cpu() for loss in losses])
-            if losses
-            else torch.zeros(0),
+            "loss_images_seen": seen,
+            "loss_batches": batches,
+            "losses": losses,
         }
+
+    def _packed_losses(self) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """The step losses so far as three tensors. A run checkpoints at every dataset
+        multiple; packing only the steps since the last checkpoint keeps that linear in
+        the run's length instead of quadratic (it was most of the checkpoints' cost)."""
+        packed_seen, packed_batches, packed_losses = self._packed
+        new = self._losses[len(packed_seen) :]
+        if new:
+            seen, batches, losses = zip(*new)
+            packed_seen = torch.cat([packed_seen, torch.tensor(seen, dtype=torch.int64)])
+            packed_batches = torch.cat([packed_batches, torch.tensor(batches, dtype=torch.int64)])
+            losses = torch.stack([torch.as_tensor(loss).reshape(()).cpu() for loss in losses])
+            packed_losses = torch.cat([packed_losses, losses])
+            self._packed = (packed_seen, packed_batches, packed_losses)
+        return self._packed
 
     def load_state_dict(self, state: dict) -> None:
         """Continues the timeline a `state_dict` saved (same model, data and seed)."""
@@ -244,6 +259,7 @@ class TimelineRecorder:
         self._started = time.perf_counter() - state["elapsed_seconds"]
         seen, batches = state["loss_images_seen"].tolist(), state["loss_batches"].tolist()
         self._losses = list(zip(seen, batches, state["losses"].unbind(), strict=True))
+        self._packed = (state["loss_images_seen"], state["loss_batches"], state["losses"])
         self._next_target = next_target(self.entries[-1]["images_seen"], self.train_size)
 
     def abandon(self) -> None:
