@@ -4,16 +4,30 @@ compared with the message catalogues (assets/js/i18n/). None may be an English c
 string that German words differently, nor hold an English word that German never uses
 (English without a catalogue entry: a string someone forgot). Data is allowed: digits,
 numbers, units, file names. What is marked lang="en" (the broken export's technical detail,
-the language menu's "English") is English on purpose and skipped. Also: the language
-survives a shared link (#lang=de)."""
+the language menu's "English") is English on purpose and skipped. Words drawn on canvases
+(the curves' axes and legend) are recorded as they are drawn and checked the same way, and
+the latent map's tooltip is opened. Also: the language survives a shared link (#lang=de)."""
 
 from __future__ import annotations
 
 import pytest
-from insights_helpers import show_tab
+from insights_helpers import coloured_dot, show_tab, visible_box
 from page_helpers import REPO, copy_site, open_page, wait_for_prediction
 
 pytestmark = pytest.mark.browser
+
+# Before the page's scripts: every string drawn on a 2D canvas is kept, so the words of the
+# curves' axes and legends are checked like the DOM's.
+RECORD_CANVAS_TEXT = """
+window.__canvasTexts = new Set();
+for (const method of ['fillText', 'strokeText']) {
+  const draw = CanvasRenderingContext2D.prototype[method];
+  CanvasRenderingContext2D.prototype[method] = function (text, ...rest) {
+    window.__canvasTexts.add(String(text));
+    return draw.call(this, text, ...rest);
+  };
+}
+"""
 
 # Runs in the page: the catalogues from the page's own module, then every visible text node
 # and accessible name that is English. Returns ["where: text (why)", …].
@@ -57,6 +71,7 @@ async () => {
     }
   }
   check('document.title', document.title);
+  for (const text of window.__canvasTexts ?? []) check('canvas', text);
   return problems;
 }
 """
@@ -73,6 +88,10 @@ def collect_everywhere(page) -> list[str]:
     for tab in ("Training", "Verwechslungen", "Latente Karte"):
         show_tab(page, tab)
         problems.update(english_on(page))
+    box, dot = visible_box(page, ".ins-latent-canvas"), coloured_dot(page)
+    page.mouse.move(box["x"] + dot["x"], box["y"] + dot["y"])
+    page.wait_for_selector(".ins-tooltip:not([hidden])")
+    problems.update(english_on(page))
     show_tab(page, "Verwechslungen")
     page.focus(".ins-confusion-canvas")
     page.keyboard.press("ArrowDown")  # true 1, answered 0: off the diagonal
@@ -89,6 +108,7 @@ def collect_everywhere(page) -> list[str]:
 
 def test_the_mlp_page_in_german_has_no_english_left(page, serve):
     server = serve(REPO)
+    page.add_init_script(RECORD_CANVAS_TEXT)
     open_page(page, server.url + "/?lang=de")
     assert english_on(page) == [], "before any drawing"
     page.click("#digit-4")
@@ -100,6 +120,7 @@ def test_the_mlp_page_in_german_has_no_english_left(page, serve):
 
 def test_the_cnn_page_in_german_has_no_english_left(page, serve):
     server = serve(REPO)
+    page.add_init_script(RECORD_CANVAS_TEXT)
     open_page(page, server.url + "/?lang=de&export=exports/cnn_weights.json")
     page.click("#digit-7")
     wait_for_prediction(page)
