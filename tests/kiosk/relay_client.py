@@ -1,12 +1,18 @@
-"""A small client of the kiosk relay for the tests and benchmarks/pad_latency.py: posts raw
-requests with http.client and reads a room's event stream."""
+"""A small client of the kiosk server for the tests and benchmarks/pad_latency.py: starts
+the real scripts/kiosk_server.py, posts raw requests with http.client and reads a room's
+event stream."""
 
 from __future__ import annotations
 
 import base64
 import http.client
 import json
+import subprocess
+import sys
 import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 def pad_update(room: str, seq: int, session: str = "0123abcd", pixels: bytes | None = b"\x80" * 784) -> dict:
@@ -68,3 +74,25 @@ class EventStream:
     def close(self):
         self.response.close()  # the response holds the socket open too
         self.connection.close()
+
+
+class KioskProcess:
+    """scripts/kiosk_server.py --port 0 as a subprocess: .url, .port, .lines (what it printed)."""
+
+    def __init__(self):
+        self.process = subprocess.Popen(
+            [sys.executable, str(REPO / "scripts" / "kiosk_server.py"), "--port", "0"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        self.lines = [self.process.stdout.readline().strip() for _ in range(3)]
+        if not self.lines[0].startswith("Serving the site at http://127.0.0.1:"):
+            self.process.kill()
+            raise RuntimeError(f"kiosk_server.py did not start: {self.lines} {self.process.stderr.read()}")
+        self.url = self.lines[0].split()[4].rstrip("/")
+        self.port = int(self.url.rsplit(":", 1)[1])
+
+    def close(self):
+        self.process.terminate()
+        self.process.wait(timeout=10)

@@ -37,7 +37,7 @@ export class PadSender {
     this.session = session;
     this.relay = relay;
     this.onStatus = onStatus;
-    this.fetch = fetchImpl;
+    this.fetch = (url, init) => fetchImpl(url, init); // fetch called as a method of another object throws
     this.now = now;
     this.seq = 0;
     this.channel = new BroadcastChannel(channelName(room));
