@@ -73,6 +73,12 @@ class Handler(BaseHTTPRequestHandler):
     def version_string(self):
         return "kiosk"
 
+    def setup(self):
+        super().setup()
+        # Small writes (an event, a reply's headers then its body) go out at once: with Nagle's
+        # algorithm each waited for the peer's delayed acknowledgement, tens of milliseconds.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
     def log_message(self, format, *args):  # one line per request would drown the printed URLs
         pass
 

@@ -113,8 +113,9 @@ export function startPadPage(document, location, { banner, notice }) {
 /**
  * Makes the page a display: its drawing comes from the pad of its room (its own pad takes no
  * input, see roles.css), and it shows how to open that pad. body[data-pad-seq] is, on the
- * display, the seq of the last update whose guess is on show, and on the pad the seq of the
- * last update sent (tests and the latency benchmark compare them).
+ * display, the seq of the last update whose guess is on show (body[data-pad-received]: the
+ * last one that arrived), and on the pad the seq of the last update sent (tests and the
+ * latency benchmark compare them).
  */
 export function connectDisplay(document, location, { app, pad, notice }) {
   const room = pageRoom(location.search) ?? newRoomCode(randomBytes);
@@ -136,6 +137,7 @@ export function connectDisplay(document, location, { app, pad, notice }) {
       relay,
       onStatus: (s) => invite.status(s),
       onUpdate: (update) => {
+        document.body.dataset.padReceived = String(update.seq);
         shown = update;
         if (update.pixels) app.loadDigit(update.pixels, "pad-remote");
         else pad.clear();
