@@ -92,4 +92,14 @@ def test_a_display_without_a_room_makes_one_and_a_pad_without_one_says_so(page, 
     assert page.is_hidden("#pad-qr"), "no QR code where no other device can reach the pad"
     open_page(page, f"{server.url}/?role=pad&room=not-a-room")
     assert "no room" in page.text_content("#pad-status").lower()
+    # In German, every word of the pad and of the invitation (tests/page/test_page_german.py checks the rest).
+    open_page(page, f"{server.url}/?role=pad&room=not-a-room&lang=de")
+    assert (
+        page.text_content("#pad-status")
+        == "Dieses Zeichenfeld hat keinen Raum: über die Adresse öffnen, die eine Anzeige zeigt."
+    )
+    open_page(page, f"{server.url}/?role=display&room={ROOM}&lang=de")
+    assert page.text_content("#pad-invite h2") == "Auf einem Tablet oder Handy zeichnen"
+    assert page.text_content("#pad-link-status").startswith("Dieser Server leitet nichts weiter")
+    assert page.text_content("#pad-url").endswith(f"/?role=pad&room={ROOM}&lang=de"), "the pad keeps the language"
     assert page.errors == []
