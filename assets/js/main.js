@@ -1,6 +1,7 @@
 // Creates the page's parts, connects them and starts: user input → app actions → one app
 // state → every view's update(state, changed) in the next animation frame (app/app.js).
 import { App } from "./app/app.js";
+import { connectDisplay, pageRole, startPadPage } from "./app/pad-roles.js";
 import { readLink, ShareLink } from "./app/share-link.js";
 import { checkUrlStateAgainstManifest, encodeUrlState } from "./app/url-state.js";
 import { loadManifest } from "./data/export-loader.js";
@@ -43,6 +44,10 @@ connectLanguageSwitch($("lang"), { location, onChange: (href) => location.assign
 
 const banner = new ErrorBanner($("error"), $("error-lead"), $("error-dismiss"), $("error-retry"), $("error-text"));
 const notice = new ErrorBanner($("notice"), $("notice-text"), $("notice-dismiss")); // calm: nothing is broken
+const role = pageRole(location.search); // ?role=pad|display: a pad on another screen or device
+if (role) document.body.dataset.role = role;
+// A pad window is the pad only: the rest of this file, the 3D page, is never built in it.
+if (role === "pad") await startPadPage(document, location, { banner, notice });
 const stage = new Stage($("network"), $("network-labels"));
 const settingsPanel = new SettingsPanel(document, { onChange: (values) => app.changeSettings(values) });
 const readInk = (mode, shape) => (mode === "raw" ? rawDownsample : preprocess)(pad.ink, pad.width, pad.height, shape);
@@ -152,6 +157,7 @@ app.addViews(
   }),
   share,
 );
+if (role === "display") connectDisplay(document, location, { app, pad, notice });
 
 /**
  * An export from the local disk replaces the one shown only once its manifest and the snapshot

@@ -307,4 +307,22 @@ export const de = {
   "validation.curve": "Validierung",
   "validation.readout": "(Validierung: {accuracy} richtig, Verlust {loss})",
   "validation.best": "Bester Stand nach Validierungsverlust: {label}",
+  // Zeichenfeld auf einem anderen Bildschirm oder Gerät (?role=pad|display)
+  "role.qrLabel": "QR-Code der Adresse des Zeichenfelds",
+  "role.inviteTitle": "Auf einem Tablet oder Handy zeichnen",
+  "role.room": "Raum",
+  "role.displayWaiting": "Code scannen oder die Adresse auf einem Gerät im selben Netz öffnen; seine Zeichnung erscheint hier.",
+  "role.noRelay":
+    "Dieser Server leitet nichts weiter: ein Zeichenfeld erreicht diese Anzeige nur aus einem anderen Fenster dieses Browsers.",
+  "role.display.relay": "Verbunden: die Zeichnung des Zeichenfelds erscheint hier.",
+  "role.display.reconnecting": "Die Verbindung zum Server ist abgebrochen: neuer Versuch…",
+  "role.display.local": "Keine Verbindung zum Server: nur Zeichenfelder in diesem Browser erreichen diese Anzeige.",
+  "role.pad.connecting": "Suche die Anzeige…",
+  "role.pad.waiting": "Bereit: zeichnen, und die Anzeige von Raum {room} zeigt es.",
+  "role.pad.relay": "Verbunden mit der Anzeige von Raum {room}.",
+  "role.pad.local": "Dieser Server leitet nichts weiter: Zeichnung für die Anzeige von Raum {room} in diesem Browser.",
+  "role.pad.busy": "Ein anderes Zeichenfeld zeichnet gerade für Raum {room}. Bitte gleich noch einmal versuchen.",
+  "role.pad.no-display": "Keine Anzeige hat Raum {room} geöffnet.",
+  "role.pad.slow": "Zu schnell gesendet: neuer Versuch…",
+  "role.pad.no-room": "Dieses Zeichenfeld hat keinen Raum: über die Adresse öffnen, die eine Anzeige zeigt.",
 };
