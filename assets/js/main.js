@@ -59,6 +59,7 @@ const network = new NetworkView(
   { bar: document.querySelector(".legend-bar"), text: $("legend-text") },
   {
     onSelect: (layer, index) => app.selectNeuron({ layer, index }),
+    connections: new URLSearchParams(location.search).get("connections") ?? "gpu", // ?connections=cpu: the CPU reference
   },
 );
 const picker = new NeuronPicker($("network"), network, {

@@ -13,15 +13,19 @@ import { cssGradient } from "../model/palette.js";
 import { ConnectionLines } from "./connection-lines.js";
 import { applyEmphasis } from "./emphasis.js";
 import { FeatureMaps } from "./feature-maps.js";
+import { GpuConnectionLines } from "./gpu-connection-lines.js";
 import { NeuronMesh } from "./neuron-mesh.js";
 import { ReceptiveFieldLines } from "./receptive-field-lines.js";
 
 const RELEVANT = ["snapshot", "result", "settings", "focus", "emphasis"]; // what changes the picture
 
 export class NetworkView {
-  constructor(scene, legend, { onSelect }) {
+  /** connections: "cpu" colours the lines on the CPU (the reference the GPU path is tested against), else the GPU does. */
+  constructor(scene, legend, { onSelect, connections = "gpu" }) {
     this.scene = scene;
     this.onSelect = onSelect;
+    this.Lines = connections === "cpu" ? ConnectionLines : GpuConnectionLines;
+    scene.canvas.dataset.connections = connections === "cpu" ? "cpu" : "gpu";
     this.legendText = legend.text;
     legend.bar.style.background = cssGradient();
     this.layout = null;
@@ -38,7 +42,7 @@ export class NetworkView {
     const first = this.offset === 0 ? input.shape : [gridShape(sizes[0]).rows, gridShape(sizes[0]).columns];
     this.layout = layout(sizes, first);
     this.neurons = new NeuronMesh(this.layout);
-    this.lines = new ConnectionLines(this.layout);
+    this.lines = new this.Lines(this.layout);
     this.scene.add(this.lines.lines);
     for (const object of this.neurons.objects) this.scene.add(object);
     const { layers, positions } = this.layout;
@@ -100,6 +104,7 @@ export class NetworkView {
       object.material.map?.dispose();
       object.material.dispose();
     }
+    this.lines.dispose();
     this.scene.clearLabels();
     this.denseNetwork = null;
     this.denseResult = null;
