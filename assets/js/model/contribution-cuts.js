@@ -11,6 +11,7 @@ import { kthLargest } from "./contributions.js";
 // The smallest normal float32: Number.MIN_VALUE would round to 0 in a Float32Array (and so let
 // the zeros through) and the GPU may flush subnormals to 0.
 const TINY = 2 ** -126;
+const NO_TIE_LIMIT = 2 ** 24; // above every neuron index: all values equal to the cut are shown
 
 export class ContributionCuts {
   /** sizes: the dense layers' sizes (the first is the input or a CNN's flatten). */
@@ -20,6 +21,7 @@ export class ContributionCuts {
     for (let l = 1; l < sizes.length; l++) this.offsets[l] = this.offsets[l - 1] + sizes[l - 1];
     this.neurons = this.offsets.at(-1) + sizes.at(-1);
     this.cuts = new Float32Array(this.neurons); // per target neuron (overall index); layer 0 stays 0
+    this.lastTies = new Float32Array(this.neurons); // per target neuron: the last source shown (top-k's ties)
     this.layerMax = new Float32Array(sizes.length - 1);
     this.thresholdCut = new Float32Array(sizes.length - 1); // threshold × layerMax (a focused neuron's lines)
     const largest = Math.max(...sizes);
@@ -48,7 +50,7 @@ export class ContributionCuts {
     const { weight, inSize, outSize } = layer;
     const live = this.live;
     let n = 0;
-    for (let k = 0; k < inSize; k++) if (!source || source[k] !== 0) live[n++] = k;
+    for (let k = 0; k < inSize; k++) if (source?.[k] !== 0) live[n++] = k; // no source: the weights alone, all live
     let max = 0;
     for (let j = 0; j < outSize; j++) {
       const row = j * inSize;
@@ -63,20 +65,37 @@ export class ContributionCuts {
     const base = this.offsets[l + 1];
     for (let j = 0; j < outSize; j++) {
       let cut = threshold * max;
+      let lastTie = NO_TIE_LIMIT;
       if (topK < inSize) {
         // The zeros are the smallest values: the k-th largest of the live ones, or 0 when there are fewer than k.
         let kth = 0;
+        const row = j * inSize;
         if (n >= topK) {
-          const row = j * inSize;
           for (let i = 0; i < n; i++) {
             const k = live[i];
             this.scratch[i] = Math.abs(source ? weight[row + k] * source[k] : weight[row + k]);
           }
           kth = kthLargest(this.scratch, n, topK - 1);
         }
+        if (kth > 0 && kth >= cut) lastTie = this.lastTie(weight, row, source, n, kth, topK) + this.offsets[l];
         cut = Math.max(cut, kth, TINY);
       }
       this.cuts[base + j] = cut;
+      this.lastTies[base + j] = lastTie;
     }
+  }
+
+  /**
+   * Values equal to the cut (float16 weights tie often) must not let more than k through: as the
+   * reference does, the first k at or above the cut in source order are shown, up to this source.
+   */
+  lastTie(weight, row, source, n, kth, topK) {
+    const live = this.live;
+    let left = topK;
+    for (let i = 0; i < n; i++) {
+      const k = live[i];
+      if (Math.fround(Math.abs(source ? weight[row + k] * source[k] : weight[row + k])) >= kth && --left === 0) return k;
+    }
+    return NO_TIE_LIMIT;
   }
 }

@@ -15,7 +15,9 @@ const WIDTH = 1024; // texels per row of the neuron texture
 
 const VERTEX = `
 precision highp sampler2D;
-uniform sampler2D neurons; // per neuron: r = its activation as a source (1 for weights only), g = its cut as a target
+// Per neuron: r = its activation as a source (1 for weights only); as a target: g = its cut,
+// b = the last source shown (ties at the cut let no more than k through, in source order).
+uniform sampler2D neurons;
 uniform float layerMax[LAYERS];
 uniform float layerAlpha[LAYERS];
 uniform float thresholdCut[LAYERS];
@@ -33,9 +35,10 @@ void main() {
   float contribution = weight * neuron(line.x).r;
   float size = abs(contribution);
   float largest = layerMax[layer];
+  vec4 target = neuron(line.y);
   bool shown = focus >= 0.0
     ? (line.x == focus || line.y == focus) && size >= thresholdCut[layer]
-    : size >= neuron(line.y).g;
+    : size >= target.g && line.x <= target.b;
   if (!shown || largest <= 0.0) {
     gl_Position = vec4(0.0, 0.0, 2.0, 1.0); // beyond the far plane: clipped, both ends alike
     lineColor = vec4(0.0);
@@ -156,7 +159,11 @@ export class GpuConnectionLines {
       const source = activations ? activations[l] : null;
       for (let k = 0, at = offsets[l] * 4; k < layers[l].inSize; k++, at += 4) data[at] = source ? source[k] : 1;
     }
-    for (let i = offsets[1], at = i * 4; i < cuts.length; i++, at += 4) data[at + 1] = cuts[i];
+    const { lastTies } = this.cuts;
+    for (let i = offsets[1], at = i * 4; i < cuts.length; i++, at += 4) {
+      data[at + 1] = cuts[i];
+      data[at + 2] = lastTies[i];
+    }
     this.texture.needsUpdate = true;
     const focus = options?.focus;
     this.uniforms.focus.value = focus ? offsets[focus.layer] + focus.index : -1;
