@@ -68,7 +68,7 @@ def pages(browser, url: str):
 def compare(both, label: str) -> dict:
     gpu, cpu = (picture(page) for page in both)
     found = difference(gpu, cpu)
-    assert found["lit"] > 0.05, (label, found)  # the network is drawn at all
+    assert found["lit"] > 0.02, (label, found)  # the network is drawn at all
     print(label, found)
     assert found["mean"] < MEAN_TOLERANCE and found["over 24"] < OVER_24_TOLERANCE, (label, found)
     return {"gpu": gpu, **found}

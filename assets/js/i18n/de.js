@@ -307,4 +307,6 @@ export const de = {
   "validation.curve": "Validierung",
   "validation.readout": "(Validierung: {accuracy} richtig, Verlust {loss})",
   "validation.best": "Bester Stand nach Validierungsverlust: {label}",
+  // Bildraten-Wächter (Issue 15)
+  "frameGuard.lowered": "Weniger Details für flüssigeres Zeichnen: Dieses Gerät zeigte {fps} Bilder pro Sekunde.",
 };

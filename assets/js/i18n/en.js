@@ -301,4 +301,6 @@ export const en = {
   "validation.curve": "validation",
   "validation.readout": "(validation: {accuracy} right, loss {loss})",
   "validation.best": "Best snapshot by validation loss: {label}",
+  // Frame-rate guard (issue 15)
+  "frameGuard.lowered": "Fewer details for smoother drawing: this device showed {fps} frames per second.",
 };

@@ -29,6 +29,7 @@ export class NetworkView {
     this.legendText = legend.text;
     legend.bar.style.background = cssGradient();
     this.layout = null;
+    this.topKCap = Infinity; // the frame-rate guard's limit on connections per neuron
   }
 
   /** Create the neurons, lines and labels for this model (manifest.model), and start compiling their shaders. */
@@ -165,7 +166,8 @@ export class NetworkView {
     this.maps?.update(state.result);
     this.neurons.mark(focused ? this.overallIndex(focused) : -1);
     const { topK, threshold } = state.settings;
-    this.lines.update(denseNetwork, denseResult ? denseResult.activations : null, { topK, threshold, focus });
+    const shownTopK = Math.min(topK, this.topKCap);
+    this.lines.update(denseNetwork, denseResult ? denseResult.activations : null, { topK: shownTopK, threshold, focus });
     this.showReceptiveField(state.snapshot.network, state.result, focused);
     applyEmphasis(this.neurons, this.lines, this.layout, state.emphasis, this.scene.canvas, this.offset); // the tour's dimming
     const top = state.result ? argmax(state.result.activations.at(-1)) : -1;
