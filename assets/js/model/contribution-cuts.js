@@ -11,6 +11,7 @@ import { kthLargest } from "./contributions.js";
 // The smallest normal float32: Number.MIN_VALUE would round to 0 in a Float32Array (and so let
 // the zeros through) and the GPU may flush subnormals to 0.
 const TINY = 2 ** -126;
+const SMALL_K = 32; // up to this k, a sorted list of the k largest beats quickselect (one pass, no copy)
 const NO_TIE_LIMIT = 2 ** 24; // above every neuron index: all values equal to the cut are shown
 
 export class ContributionCuts {
@@ -27,6 +28,10 @@ export class ContributionCuts {
     const largest = Math.max(...sizes);
     this.live = new Int32Array(largest); // the source indices that are not zero
     this.scratch = new Float32Array(largest);
+    this.best = new Float32Array(SMALL_K);
+    this.tied = false; // whether the last row's k-th largest may be shared beyond k values
+    this.columnMax = []; // per weight layer: Float32Array(inSize), see columnMaxOf
+    this.columnMaxFor = []; // the weight arrays they were computed from
     this.weightsOnly = { layers: null, topK: NaN, threshold: NaN }; // what the weights-only cuts were computed for
   }
 
@@ -46,19 +51,35 @@ export class ContributionCuts {
     for (let l = 0; l < layers.length; l++) this.computeLayer(layers[l], l, activations ? activations[l] : null, topK, threshold);
   }
 
+  /** Per input column of weight layer l, the largest |weight| (kept per snapshot: its weight array). */
+  columnMaxOf(layer, l) {
+    const { weight, inSize, outSize } = layer;
+    this.columnMax[l] ??= new Float32Array(inSize); // once per model
+    const columnMax = this.columnMax[l];
+    if (this.columnMaxFor[l] === weight) return columnMax;
+    this.columnMaxFor[l] = weight;
+    columnMax.fill(0);
+    for (let j = 0; j < outSize; j++) {
+      for (let k = 0, at = j * inSize; k < inSize; k++, at++) {
+        const w = Math.abs(weight[at]);
+        if (w > columnMax[k]) columnMax[k] = w;
+      }
+    }
+    return columnMax;
+  }
+
   computeLayer(layer, l, source, topK, threshold) {
     const { weight, inSize, outSize } = layer;
     const live = this.live;
     let n = 0;
     for (let k = 0; k < inSize; k++) if (source?.[k] !== 0) live[n++] = k; // no source: the weights alone, all live
+    // |w × a| = |w| × |a|: the layer's largest is the largest column maximum times its |a|, exactly.
+    const columnMax = this.columnMaxOf(layer, l);
     let max = 0;
-    for (let j = 0; j < outSize; j++) {
-      const row = j * inSize;
-      for (let i = 0; i < n; i++) {
-        const k = live[i];
-        const v = Math.abs(source ? weight[row + k] * source[k] : weight[row + k]);
-        if (v > max) max = v;
-      }
+    for (let i = 0; i < n; i++) {
+      const k = live[i];
+      const v = source ? columnMax[k] * Math.abs(source[k]) : columnMax[k];
+      if (v > max) max = v;
     }
     this.layerMax[l] = max;
     this.thresholdCut[l] = threshold * max;
@@ -70,19 +91,52 @@ export class ContributionCuts {
         // The zeros are the smallest values: the k-th largest of the live ones, or 0 when there are fewer than k.
         let kth = 0;
         const row = j * inSize;
-        if (n >= topK) {
-          for (let i = 0; i < n; i++) {
-            const k = live[i];
-            this.scratch[i] = Math.abs(source ? weight[row + k] * source[k] : weight[row + k]);
-          }
-          kth = kthLargest(this.scratch, n, topK - 1);
-        }
-        if (kth > 0 && kth >= cut) lastTie = this.lastTie(weight, row, source, n, kth, topK) + this.offsets[l];
+        if (n >= topK)
+          kth = topK <= SMALL_K ? this.kthBySorting(weight, row, source, n, topK) : this.kthBySelecting(weight, row, source, n, topK);
+        if (kth > 0 && kth >= cut && this.tied) lastTie = this.lastTie(weight, row, source, n, kth, topK) + this.offsets[l];
         cut = Math.max(cut, kth, TINY);
       }
       this.cuts[base + j] = cut;
       this.lastTies[base + j] = lastTie;
     }
+  }
+
+  /** The k-th largest |contribution| of a row: the k largest kept sorted in `best` (most values are smaller and pass by). */
+  kthBySorting(weight, row, source, n, topK) {
+    const best = this.best.fill(0, 0, topK);
+    const live = this.live;
+    let smallest = 0; // best[topK - 1]
+    let tie = -1; // a value turned away or pushed out while equal to the k-th largest so far
+    for (let i = 0; i < n; i++) {
+      const k = live[i];
+      const v = Math.fround(Math.abs(source ? weight[row + k] * source[k] : weight[row + k]));
+      if (v <= smallest) {
+        if (v === smallest) tie = v;
+        continue;
+      }
+      let at = topK - 1;
+      while (at > 0 && best[at - 1] < v) {
+        best[at] = best[at - 1];
+        at--;
+      }
+      const evicted = best[topK - 1];
+      best[at] = v;
+      smallest = best[topK - 1];
+      if (evicted === smallest) tie = evicted;
+    }
+    // Only a value equal to the final k-th left out means more than k at the cut (see lastTie).
+    this.tied = tie === smallest;
+    return smallest;
+  }
+
+  kthBySelecting(weight, row, source, n, topK) {
+    const live = this.live;
+    this.tied = true; // not known: lastTie finds out
+    for (let i = 0; i < n; i++) {
+      const k = live[i];
+      this.scratch[i] = Math.abs(source ? weight[row + k] * source[k] : weight[row + k]);
+    }
+    return kthLargest(this.scratch, n, topK - 1);
   }
 
   /**
