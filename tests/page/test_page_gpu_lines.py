@@ -55,7 +55,9 @@ def pages(browser, url: str):
     """The GPU page and the CPU reference at `url` (query string appended), both ready."""
     opened = []
     for mode in ("gpu", "cpu"):
-        context = browser.new_context(**TEST_CONTEXT, viewport={"width": 1440, "height": 900})
+        context = browser.new_context(
+            **TEST_CONTEXT, viewport={"width": 1000, "height": 700}
+        )  # fewer pixels: SwiftShader is slow
         page = context.new_page()
         page.errors = []
         page.on("pageerror", lambda exc, page=page: page.errors.append(str(exc)))

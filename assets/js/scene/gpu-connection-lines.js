@@ -106,8 +106,10 @@ export class GpuConnectionLines {
     const p = this.layout.positions;
     const out = new Float32Array(this.total * 6);
     this.forEachSegment(sizes, (at, source, target) => {
-      out.set(p.subarray(source * 3, source * 3 + 3), at * 6);
-      out.set(p.subarray(target * 3, target * 3 + 3), at * 6 + 3);
+      for (let c = 0; c < 3; c++) {
+        out[at * 6 + c] = p[source * 3 + c];
+        out[at * 6 + 3 + c] = p[target * 3 + c];
+      }
     });
     return out;
   }
@@ -116,7 +118,11 @@ export class GpuConnectionLines {
   lineData(sizes) {
     const out = new Float32Array(this.total * 8);
     this.forEachSegment(sizes, (at, source, target, l) => {
-      out.set([source, target, l, 0, source, target, l, 1], at * 8);
+      const i = at * 8;
+      out[i] = out[i + 4] = source;
+      out[i + 1] = out[i + 5] = target;
+      out[i + 2] = out[i + 6] = l;
+      out[i + 7] = 1; // the target end (out[i + 3] stays 0: the source end)
     });
     return out;
   }
