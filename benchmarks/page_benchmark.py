@@ -367,7 +367,7 @@ def show_before_after(figures: dict[str, tuple[float, float | None]], cnn: bool 
     for name, (value, old) in figures.items():
         reference, goal, unit, lower_better = REFERENCE.get(name, (None, None, "", True))
         goal = CNN_GOALS.get(name, goal) if cnn else goal
-        fmt = _formatter(unit or ("ms" if "time" in name or "preprocessing" in name else ""))
+        fmt = _formatter(unit or ("ms" if "time" in name or "preprocessing" in name or "forward" in name else ""))
         ratio = ""
         if old and value:
             ratio = f"{(old / value if lower_better else value / old):.2f}×"
