@@ -8,6 +8,7 @@ import { loadManifest } from "./data/export-loader.js";
 import { isLocalExport, openLocalFiles } from "./data/local-files.js";
 import { SnapshotStore } from "./data/snapshot-store.js";
 import { language, pickLanguage, setLanguage, t } from "./i18n/i18n.js";
+import { minFpsFrom } from "./model/frame-guard.js";
 import { preprocess, rawDownsample } from "./model/preprocess.js";
 import { ErrorBanner } from "./panels/banner.js";
 import { DigitButtons } from "./panels/digit-buttons.js";
@@ -28,6 +29,7 @@ import { SettingsPanel } from "./panels/settings-panel.js";
 import { TimelineBar } from "./panels/timeline-bar.js";
 import { TourPanel } from "./panels/tour-panel.js";
 import { connectLanguageSwitch, translatePage } from "./panels/translate-page.js";
+import { FrameGuardView } from "./scene/frame-guard-view.js";
 import { NetworkView } from "./scene/network-view.js";
 import { NeuronPicker } from "./scene/picking.js";
 import { Stage } from "./scene/stage.js";
@@ -64,6 +66,7 @@ const network = new NetworkView(
   { bar: document.querySelector(".legend-bar"), text: $("legend-text") },
   {
     onSelect: (layer, index) => app.selectNeuron({ layer, index }),
+    connections: new URLSearchParams(location.search).get("connections") ?? "gpu", // ?connections=cpu: the CPU reference
   },
 );
 const picker = new NeuronPicker($("network"), network, {
@@ -192,7 +195,14 @@ stage.onBeforeRender = () => {
   picker.flush();
   app.flush();
 };
-stage.onAfterRender = () => {
+// Automated browsers (the tests) keep full detail unless ?min-fps= asks for the guard.
+const frameGuard = new FrameGuardView(stage, network, $("frame-guard-status"), {
+  minFps: minFpsFrom(location.search),
+  enabled: !navigator.webdriver || new URLSearchParams(location.search).has("min-fps"),
+  onChange: () => app.mark("settings"),
+});
+stage.onAfterRender = (time) => {
+  frameGuard.frame(time);
   if (app.state.snapshot && document.body.dataset.ready !== "true") document.body.dataset.ready = "true";
 };
 app.mark("settings");

@@ -325,4 +325,6 @@ export const de = {
   "role.pad.no-display": "Keine Anzeige hat Raum {room} geöffnet.",
   "role.pad.slow": "Zu schnell gesendet: neuer Versuch…",
   "role.pad.no-room": "Dieses Zeichenfeld hat keinen Raum: über die Adresse öffnen, die eine Anzeige zeigt.",
+  // Bildraten-Wächter (Issue 15)
+  "frameGuard.lowered": "Weniger Details für flüssigeres Zeichnen: Dieses Gerät zeigte {fps} Bilder pro Sekunde.",
 };

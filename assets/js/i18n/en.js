@@ -318,4 +318,6 @@ export const en = {
   "role.pad.no-display": "No display has room {room} open.",
   "role.pad.slow": "Sending too fast: trying again…",
   "role.pad.no-room": "This pad has no room: open it from the address a display shows.",
+  // Frame-rate guard (issue 15)
+  "frameGuard.lowered": "Fewer details for smoother drawing: this device showed {fps} frames per second.",
 };

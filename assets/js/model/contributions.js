@@ -108,7 +108,8 @@ export class ConnectionSelector {
     const base = this.bases[l] + row;
     for (let k = 0; k < inSize && budget > 0; k++) {
       const v = source ? weight[row + k] * source[k] : weight[row + k];
-      if (Math.abs(v) >= cut) {
+      // In float32, as the k-th largest was found (in a Float32Array) and as the GPU compares.
+      if (Math.fround(Math.abs(v)) >= cut) {
         this.push(base + k, v / max);
         budget--;
       }

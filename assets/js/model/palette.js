@@ -89,3 +89,29 @@ export function cssColor(t) {
 export function cssGradient(direction = "to right") {
   return `linear-gradient(${direction}, ${STOPS.map(([t, rgb]) => `${hex(rgb)} ${((t + 1) / 2) * 100}%`).join(", ")})`;
 }
+
+const glslFloat = (v) => (Number.isInteger(v) ? v.toFixed(1) : String(v));
+const glslVec3 = (rgb) => `vec3(${rgb.map(glslFloat).join(", ")})`;
+
+/**
+ * The palette as a GLSL function, `vec3 paletteLinear(float t)`: interpolate (on the same
+ * stops, written from STOPS) then toLinear, as writeColor does through its table, for shaders
+ * that colour values themselves (scene/gpu-connection-lines.js).
+ */
+export const GLSL_PALETTE = `
+vec3 srgbToLinear(vec3 c) {
+  return mix(c / 12.92, pow((c + 0.055) / 1.055, vec3(2.4)), step(vec3(0.04045), c));
+}
+vec3 paletteLinear(float t) {
+  t = clamp(t, -1.0, 1.0);
+  vec3 c = ${glslVec3(STOPS.at(-1)[1])};
+${STOPS.slice(1)
+  .map(([t1, c1], s) => {
+    const [t0, c0] = STOPS[s];
+    const test = s === 0 ? "if" : "else if";
+    return `  ${test} (t <= ${glslFloat(t1)}) c = mix(${glslVec3(c0)}, ${glslVec3(c1)}, (t - (${glslFloat(t0)})) / ${glslFloat(t1 - t0)});`;
+  })
+  .join("\n")}
+  return srgbToLinear(c);
+}
+`;

@@ -8,8 +8,8 @@ import { LUT_BYTES, lutIndex } from "../model/palette.js";
 
 // Weak contributions fade out through their alpha; the 100k input connections stay fainter
 // than the 640 output ones so the picture does not drown in lines.
-const LAYER_ALPHA = [0.55, 0.8, 1];
-const SOURCE_END = 0.35; // alpha at the source end: lines brighten towards the neuron they feed
+export const LAYER_ALPHA = [0.55, 0.8, 1];
+export const SOURCE_END = 0.35; // alpha at the source end: lines brighten towards the neuron they feed
 const STEPS = 1024; // resolution of the value → colour tables
 
 /**
@@ -120,4 +120,16 @@ export class ConnectionLines {
     this.count = count;
     return count;
   }
+
+  /** Fade weight layer l's lines to `factor` of their opacity until the next update (the tour's emphasis). */
+  dimLayer(l, factor) {
+    const bytes = this.colors;
+    const end = Math.min(this.selector.layerEnd[l], this.count);
+    for (let slot = l > 0 ? this.selector.layerEnd[l - 1] : 0; slot < end; slot++) {
+      bytes[slot * 8 + 3] = Math.round(bytes[slot * 8 + 3] * factor);
+      bytes[slot * 8 + 7] = Math.round(bytes[slot * 8 + 7] * factor);
+    }
+  }
+
+  dispose() {}
 }

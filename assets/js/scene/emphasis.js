@@ -9,7 +9,7 @@ const DIM_ALPHA = 0.12; // … and of a dimmed line's opacity
 
 /**
  * @param {{colors: Float32Array, mesh: object}} neurons NeuronMesh after update()
- * @param {{colors: Uint8Array, selector: {layerEnd: Int32Array|number[]}, count: number}} lines ConnectionLines after update()
+ * @param {{dimLayer: (l: number, factor: number) => void}} lines ConnectionLines or GpuConnectionLines after update()
  * @param {{layers: {offset: number, size: number}[]}} layout the network layout
  * @param {number[]|null} emphasis the stages kept at full strength, or null for all
  * @param {HTMLCanvasElement} canvas the 3D canvas
@@ -24,16 +24,6 @@ export function applyEmphasis(neurons, lines, layout, emphasis, canvas, offset =
     for (let i = layer.offset * 3; i < (layer.offset + layer.size) * 3; i++) neurons.colors[i] *= DIM_COLOUR;
   });
   neurons.mesh.instanceColor.needsUpdate = true;
-  // Slots layerEnd[l - 1] … layerEnd[l] hold the lines from layer l into layer l + 1: kept when they feed an emphasised layer.
-  const bytes = lines.colors;
-  let start = 0;
-  lines.selector.layerEnd.forEach((end, l) => {
-    if (!keep.has(l + 1)) {
-      for (let slot = start; slot < Math.min(end, lines.count); slot++) {
-        bytes[slot * 8 + 3] = Math.round(bytes[slot * 8 + 3] * DIM_ALPHA);
-        bytes[slot * 8 + 7] = Math.round(bytes[slot * 8 + 7] * DIM_ALPHA);
-      }
-    }
-    start = end;
-  });
+  // Weight layer l feeds layer l + 1: its lines keep their strength when that layer is emphasised.
+  for (let l = 0; l < layout.layers.length - 1; l++) if (!keep.has(l + 1)) lines.dimLayer(l, DIM_ALPHA);
 }

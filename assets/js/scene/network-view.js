@@ -13,18 +13,23 @@ import { cssGradient } from "../model/palette.js";
 import { ConnectionLines } from "./connection-lines.js";
 import { applyEmphasis } from "./emphasis.js";
 import { FeatureMaps } from "./feature-maps.js";
+import { GpuConnectionLines } from "./gpu-connection-lines.js";
 import { NeuronMesh } from "./neuron-mesh.js";
 import { ReceptiveFieldLines } from "./receptive-field-lines.js";
 
 const RELEVANT = ["snapshot", "result", "settings", "focus", "emphasis"]; // what changes the picture
 
 export class NetworkView {
-  constructor(scene, legend, { onSelect }) {
+  /** connections: "cpu" colours the lines on the CPU (the reference the GPU path is tested against), else the GPU does. */
+  constructor(scene, legend, { onSelect, connections = "gpu" }) {
     this.scene = scene;
     this.onSelect = onSelect;
+    this.Lines = connections === "cpu" ? ConnectionLines : GpuConnectionLines;
+    scene.canvas.dataset.connections = connections === "cpu" ? "cpu" : "gpu";
     this.legendText = legend.text;
     legend.bar.style.background = cssGradient();
     this.layout = null;
+    this.topKCap = Infinity; // the frame-rate guard's limit on connections per neuron
   }
 
   /** Create the neurons, lines and labels for this model (manifest.model), and start compiling their shaders. */
@@ -38,7 +43,7 @@ export class NetworkView {
     const first = this.offset === 0 ? input.shape : [gridShape(sizes[0]).rows, gridShape(sizes[0]).columns];
     this.layout = layout(sizes, first);
     this.neurons = new NeuronMesh(this.layout);
-    this.lines = new ConnectionLines(this.layout);
+    this.lines = new this.Lines(this.layout);
     this.scene.add(this.lines.lines);
     for (const object of this.neurons.objects) this.scene.add(object);
     const { layers, positions } = this.layout;
@@ -100,6 +105,7 @@ export class NetworkView {
       object.material.map?.dispose();
       object.material.dispose();
     }
+    this.lines.dispose();
     this.scene.clearLabels();
     this.denseNetwork = null;
     this.denseResult = null;
@@ -160,7 +166,8 @@ export class NetworkView {
     this.maps?.update(state.result);
     this.neurons.mark(focused ? this.overallIndex(focused) : -1);
     const { topK, threshold } = state.settings;
-    this.lines.update(denseNetwork, denseResult ? denseResult.activations : null, { topK, threshold, focus });
+    const shownTopK = Math.min(topK, this.topKCap);
+    this.lines.update(denseNetwork, denseResult ? denseResult.activations : null, { topK: shownTopK, threshold, focus });
     this.showReceptiveField(state.snapshot.network, state.result, focused);
     applyEmphasis(this.neurons, this.lines, this.layout, state.emphasis, this.scene.canvas, this.offset); // the tour's dimming
     const top = state.result ? argmax(state.result.activations.at(-1)) : -1;

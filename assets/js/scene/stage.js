@@ -14,7 +14,8 @@ export class Stage {
     this.canvas = canvas;
     this.labelLayer = labelLayer;
     this.renderer = new THREE.WebGLRenderer({ canvas, antialias: false, alpha: true, powerPreference: "high-performance" });
-    this.renderer.setPixelRatio(Math.min(window.devicePixelRatio || 1, 2));
+    this.pixelRatio = Math.min(window.devicePixelRatio || 1, 2);
+    this.renderer.setPixelRatio(this.pixelRatio);
     this.scene = new THREE.Scene();
     this.camera = new THREE.PerspectiveCamera(38, 1, 0.1, 300);
     this.home = { position: HOME_DIRECTION.clone().multiplyScalar(30), target: new THREE.Vector3() };
@@ -77,6 +78,12 @@ export class Stage {
     this.camera.updateProjectionMatrix();
     this.fitHome();
     this.requestRender();
+  }
+
+  /** Render at `scale` × the device's pixel ratio (the frame-rate guard's lowest detail). */
+  setPixelScale(scale) {
+    this.renderer.setPixelRatio(this.pixelRatio * scale);
+    this.resize();
   }
 
   /** The points (Float32Array xyz) the home view must show; the home view is refitted to them. */
