@@ -1,4 +1,6 @@
 // Deutsch: dieselben Schlüssel und Platzhalter wie en.js (tests/js/i18n.test.mjs prüft es).
+import { dataDe } from "./de-data.js";
+
 export const de = {
   "page.title": "Sieh einem neuronalen Netz beim Lernen zu",
   "page.lede.before": "Zeichne eine Ziffer und sieh zu, wie",
@@ -307,4 +309,6 @@ export const de = {
   "validation.curve": "Validierung",
   "validation.readout": "(Validierung: {accuracy} richtig, Verlust {loss})",
   "validation.best": "Bester Stand nach Validierungsverlust: {label}",
+  // Technische Einzelheiten eines kaputten Exports (de-data.js)
+  ...dataDe,
 };

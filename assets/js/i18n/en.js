@@ -1,4 +1,6 @@
 // English: the page's own words and the reference every other language is checked against.
+import { DATA_MESSAGES } from "../data/messages.js";
+
 export const en = {
   "page.title": "See a neural network learn",
   "page.lede.before": "Draw a digit and watch",
@@ -301,4 +303,6 @@ export const en = {
   "validation.curve": "validation",
   "validation.readout": "(validation: {accuracy} right, loss {loss})",
   "validation.best": "Best snapshot by validation loss: {label}",
+  // Technical details of a broken export: the data layer owns their English (data/messages.js).
+  ...DATA_MESSAGES,
 };
