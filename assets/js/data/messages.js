@@ -154,7 +154,7 @@ export function fillTemplate(template, params, each) {
 }
 
 /** A parameter as the English message writes it. */
-function englishValue(value) {
+export function englishValue(value) {
   if (value instanceof Error) return value.message;
   if (typeof value === "number") return String(value);
   if (value?.grouped) return value.number.toLocaleString("en");
