@@ -22,8 +22,16 @@ function thrownKeys() {
 test("every key the data layer throws has its English template, and every template is thrown", () => {
   const thrown = thrownKeys();
   assert.ok(thrown.size >= 100, `${thrown.size} keys`);
-  assert.deepEqual([...thrown].filter((key) => !Object.hasOwn(DATA_MESSAGES, key)), [], "thrown without a template");
-  assert.deepEqual(Object.keys(DATA_MESSAGES).filter((key) => !thrown.has(key)), [], "templates nobody throws");
+  assert.deepEqual(
+    [...thrown].filter((key) => !Object.hasOwn(DATA_MESSAGES, key)),
+    [],
+    "thrown without a template",
+  );
+  assert.deepEqual(
+    Object.keys(DATA_MESSAGES).filter((key) => !thrown.has(key)),
+    [],
+    "templates nobody throws",
+  );
 });
 
 test("every language has every data message with English's placeholders, and German words each one its own way", () => {
