@@ -240,6 +240,22 @@ def test_the_banner_rewords_its_error_when_the_language_changes(page, serve):
     assert unworded == {"lead": german["lead"], "detail": "unworded text", "lang": "en", "english": []}
 
 
+def test_a_broken_probe_file_is_worded_in_german(page, serve, tmp_path):
+    site = copy_site(tmp_path)
+    data = manifest()
+    data["probe"]["sha256"] = "0" * 64  # the real file, but not what the manifest lists
+    (site / "exports" / "x.json").write_text(json.dumps(data))
+    server = serve(site)
+    open_page(page, server.url + "/?lang=de&export=exports/x.json")
+    page.click("#digit-4")
+    page.wait_for_selector("#error:not([hidden])")
+    assert page.inner_text("#error-text") == (
+        f"exports/{data['probe']['file']}: "
+        "sha256 stimmt nicht mit dem Manifest überein (beschädigte oder ausgetauschte Datei)"
+    )
+    assert english_on(page) == []
+
+
 def test_a_notice_about_a_link_is_german(page, serve):
     server = serve(REPO)
     open_page(page, server.url + "/?lang=de#snapshot=nope!&neuron=x", ready=True)
