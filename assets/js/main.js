@@ -7,7 +7,7 @@ import { checkUrlStateAgainstManifest, encodeUrlState } from "./app/url-state.js
 import { loadManifest } from "./data/export-loader.js";
 import { isLocalExport, openLocalFiles } from "./data/local-files.js";
 import { SnapshotStore } from "./data/snapshot-store.js";
-import { language, pickLanguage, setLanguage, t } from "./i18n/i18n.js";
+import { language, pickLanguage, setLanguage } from "./i18n/i18n.js";
 import { minFpsFrom } from "./model/frame-guard.js";
 import { preprocess, rawDownsample } from "./model/preprocess.js";
 import { ErrorBanner } from "./panels/banner.js";
@@ -126,7 +126,7 @@ app.addViews(
   new PadTools({ clear: $("clear"), eraser: $("eraser"), hint: $("pad-hint") }, pad),
   new DigitButtons(document.querySelector(".digit-buttons"), {
     onDigit: (pixels) => app.loadDigit(pixels),
-    onError: (message) => banner.show(t("error.probe"), { detail: message }),
+    onError: (error) => banner.show({ key: "error.probe" }, { detail: error }),
   }),
   network,
   new KeyboardNavigation($("network"), $("network-focus"), {
@@ -177,7 +177,7 @@ async function openLocal(entries) {
     banner.clear();
     app.openExport(manifest, exportPath, first, store);
   } catch (error) {
-    banner.show(t("error.manifest"), { detail: error.message });
+    banner.show({ key: "error.manifest" }, { detail: error });
   }
 }
 new LocalExport(
@@ -210,7 +210,7 @@ app.mark("settings");
 async function start() {
   if (location.protocol === "file:") {
     // Browsers do not let a page opened from disk fetch its own files.
-    banner.show(t("error.file"));
+    banner.show({ key: "error.file" });
     return;
   }
   let link;
@@ -220,7 +220,7 @@ async function start() {
     manifest = await loadManifest(link.exportUrl);
   } catch (error) {
     // A refused link cannot get better by retrying; a manifest that did not arrive can.
-    banner.show(t(link ? "error.manifest" : "error.link"), { detail: error.message, retry: link ? start : null });
+    banner.show({ key: link ? "error.manifest" : "error.link" }, { detail: error, retry: link ? start : null });
     return;
   }
   const shared = checkUrlStateAgainstManifest(link.state, manifest);

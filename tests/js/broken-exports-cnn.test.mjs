@@ -9,6 +9,7 @@ import { loadManifest } from "../../assets/js/data/export-loader.js";
 import { LIMITS, snapshotShapes, validateManifest } from "../../assets/js/data/manifest.js";
 import { checkLayerList } from "../../assets/js/data/model-layers.js";
 import { brokenCnnExports, loadCnnExport } from "./broken-exports-cnn.mjs";
+import { wordedKeys } from "./worded-errors.mjs";
 
 const MANIFEST_URL = "http://127.0.0.1:8000/exports/cnn_weights.json";
 const base = loadCnnExport();
@@ -76,6 +77,7 @@ for (const item of cases) {
   test(`refused: ${item.name}`, async () => {
     await assert.rejects(check(item), (error) => {
       assert.match(error.message, item.expect);
+      wordedKeys(error); // the page words it in its own language
       const file = item.stage === "manifest" ? "exports/cnn_weights.json" : "";
       if (file) assert.ok(error.message.startsWith(`${file}: `), error.message);
       return true;

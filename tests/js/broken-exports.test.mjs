@@ -7,6 +7,7 @@ import { readSampleSet, readSnapshot } from "../../assets/js/data/export-files.j
 import { loadManifest } from "../../assets/js/data/export-loader.js";
 import { fetchFile } from "../../assets/js/data/fetch-file.js";
 import { brokenExports, loadDefaultExport } from "./broken-exports.mjs";
+import { wordedKeys } from "./worded-errors.mjs";
 
 const MANIFEST_URL = "http://127.0.0.1:8000/exports/mlp_weights.json";
 const base = loadDefaultExport();
@@ -53,6 +54,7 @@ for (const item of cases) {
     await assert.rejects(check(item), (error) => {
       assert.match(error.message, item.expect);
       if (item.stage === "manifest") assert.match(error.message, /^exports\/mlp_weights\.json: /, "names the file");
+      wordedKeys(error); // the page words it in its own language
       return true;
     });
   });

@@ -3,16 +3,20 @@ every visible text node and every accessible name (aria-label, title, placeholde
 compared with the message catalogues (assets/js/i18n/). None may be an English catalogue
 string that German words differently, nor hold an English word that German never uses
 (English without a catalogue entry: a string someone forgot). Data is allowed: digits,
-numbers, units, file names. What is marked lang="en" (the broken export's technical detail,
-the language menu's "English") is English on purpose and skipped. Words drawn on canvases
+numbers, units, file names. What is marked lang="en" (the language menu's "English", a
+browser's or server's own words inside an error's detail) is English on purpose and
+skipped; the broken exports' technical details themselves are checked, then shown in
+English after a switch of #lang. Words drawn on canvases
 (the curves' axes and legend) are recorded as they are drawn and checked the same way, and
 the latent map's tooltip is opened. Also: the language survives a shared link (#lang=de)."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from insights_helpers import coloured_dot, show_tab, visible_box
-from page_helpers import REPO, copy_site, open_page, wait_for_prediction
+from page_helpers import REPO, copy_site, manifest, open_page, wait_for_prediction
 
 pytestmark = pytest.mark.browser
 
@@ -129,16 +133,131 @@ def test_the_cnn_page_in_german_has_no_english_left(page, serve):
     assert page.errors == []
 
 
-def test_a_broken_export_is_reported_in_german(page, serve, tmp_path):
+def broken_manifest(site, kind: str) -> str:
+    """exports/x.json broken one way; returns the start of the English detail it gets."""
+    data = manifest()
+    last = data["timeline"][-1]
+    if kind == "not JSON":
+        (site / "exports" / "x.json").write_text('{"format": "mnist-mlp-timeline", ')
+        return "exports/x.json: not valid JSON ("
+    if kind == "bad field":
+        data["timeline"][3]["metrics"]["test_loss"] = -1
+        expected = "exports/x.json: timeline[3].metrics.test_loss must be a non-negative number, got -1"
+    elif kind == "hash mismatch":
+        last["sha256"] = "0" * 64
+        expected = f"exports/{last['file']}: sha256 does not match the manifest (corrupt or replaced file)"
+    else:  # a snapshot file that is not there
+        last["file"] = "mlp_weights/gone.safetensors"
+        expected = "exports/mlp_weights/gone.safetensors: could not be loaded (HTTP 404"
+    (site / "exports" / "x.json").write_text(json.dumps(data))
+    return expected
+
+
+# The words of the German detail each case must show (its template, not the English one).
+GERMAN_DETAIL = {
+    "not JSON": "exports/x.json: kein gültiges JSON (",
+    "bad field": "exports/x.json: timeline[3].metrics.test_loss muss eine Zahl ab 0 sein, ist aber -1",
+    "hash mismatch": "sha256 stimmt nicht mit dem Manifest überein (beschädigte oder ausgetauschte Datei)",
+    "missing snapshot": "exports/mlp_weights/gone.safetensors: konnte nicht geladen werden (HTTP-Status 404",
+}
+LEADS = {
+    "de": ("Der Export konnte nicht geöffnet werden. Die Einzelheiten:", "Dieser Stand des Trainings"),
+    "en": ("The export could not be opened. The details:", "This point of the training could not be loaded"),
+}
+
+
+@pytest.mark.parametrize("kind", list(GERMAN_DETAIL))
+def test_a_broken_export_is_reported_in_german_and_in_english_after_the_switch(page, serve, tmp_path, kind):
     site = copy_site(tmp_path)
-    (site / "exports" / "nope.json").write_text('{"format": "mnist-mlp-timeline", ')
+    english = broken_manifest(site, kind)
     server = serve(site)
-    open_page(page, server.url + "/?lang=de&export=exports/nope.json", ready=False)
+    open_page(page, server.url + "/?lang=de&export=exports/x.json", ready=False)
     page.wait_for_selector("#error:not([hidden])")
-    assert page.inner_text("#error-lead") == "Der Export konnte nicht geöffnet werden. Die Einzelheiten:"
-    assert page.inner_text("#error-text").startswith("exports/nope.json: not valid JSON")
-    assert page.get_attribute("#error-text", "lang") == "en", "the technical detail is marked as English"
+    lead = page.inner_text("#error-lead")
+    assert lead.startswith(LEADS["de"][kind in ("hash mismatch", "missing snapshot")]), lead
+    assert page.get_attribute("#error-text", "lang") is None, "a German detail is not marked as English"
     assert english_on(page) == []
+    assert GERMAN_DETAIL[kind] in page.inner_text("#error-text")
+    page.select_option("#lang", "en")  # reloads the page in English: the same error, worded in English
+    page.wait_for_function("document.documentElement.lang === 'en'")
+    page.wait_for_selector("#error:not([hidden])")
+    assert page.inner_text("#error-lead").startswith(LEADS["en"][kind in ("hash mismatch", "missing snapshot")])
+    assert page.inner_text("#error-text").startswith(english)
+
+
+# Runs in the page: a banner of its own showing a data error with a browser's words nested in it,
+# worded in German, then again after the language changes in place.
+REWORD_BANNER = """
+async () => {
+  const { ErrorBanner } = await import('./assets/js/panels/banner.js');
+  const { DataError } = await import('./assets/js/data/messages.js');
+  const { setLanguage } = await import('./assets/js/i18n/i18n.js');
+  const [box, lead, dismiss, detail] = ['div', 'p', 'button', 'p'].map((tag) => document.createElement(tag));
+  box.append(lead, detail, dismiss);
+  document.body.append(box);
+  const banner = new ErrorBanner(box, lead, dismiss, undefined, detail);
+  let parseError;
+  try { JSON.parse('{'); } catch (error) { parseError = error; }
+  const tooLarge = new DataError('data.tooLarge', { bytes: 70000000, limit: 67108864 });
+  const error = new DataError('data.inFile', { path: 'exports/x.json', problem: new DataError('data.notJson', { problem: parseError }) });
+  const seen = [];
+  const look = () => seen.push({ lead: lead.textContent, detail: detail.textContent, lang: detail.getAttribute('lang'),
+    english: [...detail.querySelectorAll('[lang=en]')].map((span) => span.textContent) });
+  setLanguage('de');
+  banner.show({ key: 'error.manifest' }, { detail: error });
+  look();
+  setLanguage('en');
+  banner.refresh();
+  look();
+  setLanguage('de');
+  banner.show({ key: 'error.manifest' }, { detail: tooLarge });
+  look();
+  banner.show({ key: 'error.manifest' }, { detail: 'unworded text' });
+  look();
+  box.remove();
+  return { seen, message: error.message, parse: parseError.message };
+}
+"""
+
+
+def test_the_banner_rewords_its_error_when_the_language_changes(page, serve):
+    server = serve(REPO)
+    open_page(page, server.url + "/?lang=de")
+    result = page.evaluate(REWORD_BANNER)
+    german, english, sizes, unworded = result["seen"]
+    assert german == {
+        "lead": "Der Export konnte nicht geöffnet werden. Die Einzelheiten:",
+        "detail": f"exports/x.json: kein gültiges JSON ({result['parse']})",
+        "lang": None,
+        "english": [result["parse"]],
+    }
+    assert english["lead"] == "The export could not be opened. The details:"
+    assert english["detail"] == result["message"], "English words it exactly as the message"
+    assert english["lang"] is None and english["english"] == [result["parse"]]
+    assert (
+        sizes["detail"] == "70.000.000 Bytes oder mehr, größer als die 67.108.864 Bytes, die diese Seite dafür annimmt"
+    )
+    assert unworded == {"lead": german["lead"], "detail": "unworded text", "lang": "en", "english": []}
+
+
+def test_a_broken_probe_file_is_worded_in_german(page, serve, tmp_path):
+    site = copy_site(tmp_path)
+    data = manifest()
+    data["probe"]["sha256"] = "0" * 64  # the real file, but not what the manifest lists
+    (site / "exports" / "x.json").write_text(json.dumps(data))
+    server = serve(site)
+    open_page(page, server.url + "/?lang=de&export=exports/x.json")
+    page.click("#digit-4")
+    page.wait_for_selector("#error:not([hidden])")
+    assert page.inner_text("#error-text") == (
+        f"exports/{data['probe']['file']}: "
+        "sha256 stimmt nicht mit dem Manifest überein (beschädigte oder ausgetauschte Datei)"
+    )
+    assert english_on(page) == []
+
+
+def test_a_notice_about_a_link_is_german(page, serve):
+    server = serve(REPO)
     open_page(page, server.url + "/?lang=de#snapshot=nope!&neuron=x", ready=True)
     assert page.is_visible("#notice")
     assert "im Link wurde übergangen" in page.inner_text("#notice-text")

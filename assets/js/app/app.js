@@ -17,7 +17,6 @@
 
 import { ProbeDigits } from "../data/probe-digits.js";
 import { SnapshotStore } from "../data/snapshot-store.js";
-import { t } from "../i18n/i18n.js";
 import { normalise } from "../model/preprocess.js";
 import { clampStep, emphasisFor, mostActiveNeuron, tourSteps } from "../model/tour-steps.js";
 
@@ -48,7 +47,7 @@ export function createState(settings) {
 export class App {
   /**
    * @param {object} settings the initial settings (read from the settings panel)
-   * @param {{requestFrame: () => void, reportError: (message: string, detail: string, retry?: () => void) => void,
+   * @param {{requestFrame: () => void, reportError: (message: {key: string}, detail: Error, retry?: () => void) => void,
    *          readInk: (mode: string, shape: number[]) => Float32Array|null}} hooks
    *   requestFrame schedules the next frame; readInk turns the pad's ink into the input
    *   image of `shape` [rows, columns] (manifest.model.input.shape).
@@ -114,7 +113,7 @@ export class App {
         this.loadDigit(pixels, "digit");
         this.enterTourStep();
       },
-      (error) => this.reportError(t("error.probe"), error.message),
+      (error) => this.reportError({ key: "error.probe" }, error),
     );
   }
 
@@ -209,7 +208,7 @@ export class App {
       (snapshot) => snapshot && this.showSnapshot(snapshot),
       (error) => {
         state.timeline.failed = true;
-        this.reportError(t("error.snapshot"), error.message, () => this.setSnapshot(this.state.timeline.requested));
+        this.reportError({ key: "error.snapshot" }, error, () => this.setSnapshot(this.state.timeline.requested));
         this.mark("timeline");
       },
     );

@@ -82,7 +82,7 @@ export function startPadPage(document, location, { banner, notice }) {
     new PadTools({ clear: $("clear"), eraser: $("eraser"), hint: $("pad-hint") }, pad),
     new DigitButtons(document.querySelector(".digit-buttons"), {
       onDigit: (pixels) => app.loadDigit(pixels),
-      onError: (message) => banner.show(t("error.probe"), { detail: message }),
+      onError: (error) => banner.show({ key: "error.probe" }, { detail: error }),
     }),
     new ProbabilityBars($("probability-bars"), $("prediction")),
     new PredictionAnnouncer($("prediction-announcement")),
@@ -104,7 +104,7 @@ export function startPadPage(document, location, { banner, notice }) {
       const manifest = await loadManifest(link.exportUrl);
       app.openExport(manifest, link.exportPath, manifest.timeline.length - 1);
     } catch (error) {
-      banner.show(t("error.manifest"), { detail: error.message, retry: start });
+      banner.show({ key: "error.manifest" }, { detail: error, retry: start });
     }
   })();
   return new Promise(() => {});

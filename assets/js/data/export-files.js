@@ -5,6 +5,7 @@
 import { Network } from "../model/network.js";
 import { pixelsFromBytes } from "../model/preprocess.js";
 import { snapshotShapes } from "./manifest.js";
+import { DataError } from "./messages.js";
 import { parseSafetensors } from "./safetensors.js";
 
 /** The lowercase hex SHA-256 of a buffer (Web Crypto: browsers and Node alike). */
@@ -23,29 +24,29 @@ export const CAN_HASH = Boolean(globalThis.crypto?.subtle);
 /** The size and sha256 the manifest lists for a file (each when listed). */
 async function checkBytes(buffer, entry, verifyHash) {
   if (entry.bytes !== undefined && buffer.byteLength !== entry.bytes) {
-    const why = buffer.byteLength < entry.bytes ? "truncated file" : "wrong size";
-    throw new Error(`${why}: ${buffer.byteLength} bytes, the manifest says ${entry.bytes}`);
+    const key = buffer.byteLength < entry.bytes ? "data.truncated" : "data.wrongSize";
+    throw new DataError(key, { bytes: buffer.byteLength, listed: entry.bytes });
   }
   if (verifyHash && entry.sha256 && (await sha256Hex(buffer)) !== entry.sha256) {
-    throw new Error("sha256 does not match the manifest (corrupt or replaced file)");
+    throw new DataError("data.hashMismatch");
   }
 }
 
 /** Exactly the tensors `shapes` names (Map name → shape), of `dtype`, every value finite. */
 function checkTensorSet(tensors, shapes, dtype) {
   for (const name of tensors.keys()) {
-    if (!shapes.has(name)) throw new Error(`unexpected tensor "${name}": the manifest's model has no such tensor`);
+    if (!shapes.has(name)) throw new DataError("data.unexpectedTensor", { name });
   }
   for (const [name, shape] of shapes) {
     const tensor = tensors.get(name);
-    if (!tensor) throw new Error(`tensor "${name}" is missing`);
-    if (tensor.dtype !== dtype) throw new Error(`tensor "${name}" is ${tensor.dtype}, the manifest needs ${dtype}`);
+    if (!tensor) throw new DataError("data.tensorMissing", { name });
+    if (tensor.dtype !== dtype) throw new DataError("data.tensorDtypeWrong", { name, dtype: tensor.dtype, needed: dtype });
     if (tensor.shape.length !== shape.length || tensor.shape.some((n, i) => n !== shape[i])) {
-      throw new Error(`shape mismatch: "${name}" is ${JSON.stringify(tensor.shape)}, the manifest needs ${JSON.stringify(shape)}`);
+      throw new DataError("data.shapeMismatch", { name, shape: JSON.stringify(tensor.shape), needed: JSON.stringify(shape) });
     }
     const data = tensor.data;
     for (let i = 0; i < data.length; i++) {
-      if (!Number.isFinite(data[i])) throw new Error(`tensor "${name}" contains ${data[i]} (not a finite number)`);
+      if (!Number.isFinite(data[i])) throw new DataError("data.notFinite", { name, value: String(data[i]) });
     }
   }
 }
@@ -95,16 +96,16 @@ export class SampleSet {
  */
 export function sampleSetFromTensors(tensors, inputShape, classes = 10) {
   for (const name of tensors.keys()) {
-    if (!["images", "labels", "test_indices"].includes(name)) throw new Error(`unexpected tensor "${name}"`);
+    if (!["images", "labels", "test_indices"].includes(name)) throw new DataError("data.unexpectedSampleTensor", { name });
   }
   const images = tensors.get("images");
   const labels = tensors.get("labels");
   const testIndices = tensors.get("test_indices");
-  if (!images || !labels || !testIndices) throw new Error("needs the tensors images, labels and test_indices");
+  if (!images || !labels || !testIndices) throw new DataError("data.sampleTensors");
   const count = labels.shape[0];
   const expected = [count, ...inputShape];
   if (images.dtype !== "U8" || JSON.stringify(images.shape) !== JSON.stringify(expected)) {
-    throw new Error(`images must be U8 [${expected.join(", ")}], got ${images.dtype} ${JSON.stringify(images.shape)}`);
+    throw new DataError("data.imagesShape", { expected: expected.join(", "), dtype: images.dtype, shape: JSON.stringify(images.shape) });
   }
   if (
     labels.dtype !== "U8" ||
@@ -112,12 +113,13 @@ export function sampleSetFromTensors(tensors, inputShape, classes = 10) {
     testIndices.dtype !== "I32" ||
     JSON.stringify(testIndices.shape) !== `[${count}]`
   ) {
-    throw new Error(`labels must be U8 [${count}] and test_indices I32 [${count}]`);
+    throw new DataError("data.labelsShape", { count: String(count) });
   }
   const badLabel = labels.data.findIndex((label) => label >= classes);
-  if (badLabel >= 0) throw new Error(`labels[${badLabel}] is ${labels.data[badLabel]}, not a class (0–${classes - 1})`);
+  if (badLabel >= 0)
+    throw new DataError("data.badLabel", { index: String(badLabel), value: String(labels.data[badLabel]), last: classes - 1 });
   const badIndex = testIndices.data.findIndex((index) => index < 0);
-  if (badIndex >= 0) throw new Error(`test_indices[${badIndex}] is ${testIndices.data[badIndex]}, not a test-set index`);
+  if (badIndex >= 0) throw new DataError("data.badTestIndex", { index: String(badIndex), value: String(testIndices.data[badIndex]) });
   return new SampleSet({ images: images.data, labels: labels.data, testIndices: testIndices.data, shape: images.shape.slice(1) });
 }
 
@@ -129,6 +131,6 @@ export async function readSampleSet(buffer, entry, manifest, { verifyHash = CAN_
   await checkBytes(buffer, entry, verifyHash);
   const set = sampleSetFromTensors(parseSafetensors(buffer).tensors, manifest.model.input.shape, manifest.model.class_names.length);
   if (entry.count !== undefined && set.count !== entry.count)
-    throw new Error(`holds ${set.count} digits, the manifest says ${entry.count}`);
+    throw new DataError("data.sampleCountMismatch", { count: set.count, listed: entry.count });
   return set;
 }

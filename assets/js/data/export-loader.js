@@ -4,6 +4,7 @@
 import { displayPath, fetchFile, inFile, sameSiteUrl } from "./fetch-file.js";
 import { routedFetch } from "./local-files.js";
 import { LIMITS, validateManifest } from "./manifest.js";
+import { DataError } from "./messages.js";
 
 export const DEFAULT_EXPORT = "exports/mlp_weights.json";
 
@@ -24,10 +25,10 @@ export function resolveExportUrl(search, pageUrl) {
  */
 export function exportPathUrl(requested, pageUrl, name) {
   try {
-    if (!String(requested).endsWith(".json")) throw new Error("the manifest is a .json file");
+    if (!String(requested).endsWith(".json")) throw new DataError("data.manifestJson");
     return sameSiteUrl(requested, pageUrl);
   } catch (error) {
-    throw new Error(`${name}=${requested} was refused: ${error.message}`);
+    throw new DataError("data.refused", { name, requested: String(requested), problem: error });
   }
 }
 
@@ -39,7 +40,7 @@ export async function loadManifest(url, fetchImpl = routedFetch) {
     try {
       json = JSON.parse(text);
     } catch (error) {
-      throw new Error(`not valid JSON (${error.message})`);
+      throw new DataError("data.notJson", { problem: error });
     }
     return validateManifest(json, url);
   });

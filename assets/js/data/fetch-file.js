@@ -4,6 +4,7 @@
 // passes through untouched so superseded downloads stay quiet.
 
 import { routedFetch } from "./local-files.js";
+import { DataError, english } from "./messages.js";
 
 /** The file's path as people know it, from its absolute URL. */
 export function displayPath(url) {
@@ -33,28 +34,29 @@ export async function fetchFile(
   const timer = setTimeout(() => timeout.abort(), timeoutMs);
   try {
     const response = await fetch(url, { signal: signal ? AbortSignal.any([signal, timeout.signal]) : timeout.signal, cache });
-    if (!response.ok) throw new Error(`HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""}`);
+    if (!response.ok) {
+      const { status, statusText } = response;
+      throw statusText ? new DataError("data.httpText", { status, text: english(statusText) }) : new DataError("data.http", { status });
+    }
     const declared = Number(response.headers?.get?.("content-length"));
     if (declared > maxBytes) throw new TooLarge(declared, maxBytes);
     const body = await readCapped(response, maxBytes, as);
     return as === "text" && typeof body !== "string" ? new TextDecoder().decode(body) : body;
   } catch (error) {
-    if (error instanceof TooLarge) throw new Error(`${path}: ${error.message}`);
+    if (error instanceof TooLarge) throw new DataError("data.inFile", { path, problem: error });
     if (timeout.signal.aborted && !signal?.aborted) {
-      throw new Error(
-        `${path}: did not arrive within ${Math.round(timeoutMs / 1000)} s (the server did not answer; check the connection and retry)`,
-      );
+      throw new DataError("data.timeout", { path, seconds: Math.round(timeoutMs / 1000) });
     }
     if (error.name === "AbortError") throw error;
-    throw new Error(`${path}: could not be loaded (${error.message})`);
+    throw new DataError("data.notLoaded", { path, problem: error });
   } finally {
     clearTimeout(timer);
   }
 }
 
-class TooLarge extends Error {
+class TooLarge extends DataError {
   constructor(bytes, maxBytes) {
-    super(`${bytes} bytes or more, larger than the ${maxBytes} bytes this page accepts for it`);
+    super("data.tooLarge", { bytes, limit: maxBytes });
   }
 }
 
@@ -91,7 +93,7 @@ async function readCapped(response, maxBytes, as) {
 /** Runs `read()` (sync or async); an error it throws is prefixed with the file's path (once). */
 export function inFile(path, read) {
   const prefix = (error) => {
-    throw new Error(error.message.startsWith(`${path}:`) ? error.message : `${path}: ${error.message}`);
+    throw error.message.startsWith(`${path}:`) ? error : new DataError("data.inFile", { path, problem: error });
   };
   try {
     const result = read();
@@ -110,13 +112,13 @@ export function inFile(path, read) {
  * deploy's check runs this same module.
  */
 export function sameSiteUrl(path, baseUrl, { within } = {}) {
-  if (typeof path !== "string" || path === "") throw new Error("the path is empty");
-  if (/^[a-z][a-z0-9+.-]*:/i.test(path) || path.startsWith("//")) throw new Error("only relative paths on this site are allowed");
-  if (path.startsWith("/") || path.includes("\\")) throw new Error("use a relative path, like exports/other.json");
-  if (/[?#]/.test(path)) throw new Error('a path cannot hold "?" or "#"');
-  if (/%(?![0-9a-f]{2})/i.test(path)) throw new Error('a "%" must start an escape like %20');
+  if (typeof path !== "string" || path === "") throw new DataError("data.pathEmpty");
+  if (/^[a-z][a-z0-9+.-]*:/i.test(path) || path.startsWith("//")) throw new DataError("data.pathForeign");
+  if (path.startsWith("/") || path.includes("\\")) throw new DataError("data.pathAbsolute");
+  if (/[?#]/.test(path)) throw new DataError("data.pathQuery");
+  if (/%(?![0-9a-f]{2})/i.test(path)) throw new DataError("data.pathPercent");
   const url = new URL(path, baseUrl);
-  if (url.origin !== new URL(baseUrl).origin) throw new Error("only relative paths on this site are allowed");
-  if (within !== undefined && !url.href.startsWith(within)) throw new Error("it leaves its folder");
+  if (url.origin !== new URL(baseUrl).origin) throw new DataError("data.pathForeign");
+  if (within !== undefined && !url.href.startsWith(within)) throw new DataError("data.pathLeaves");
   return url.href;
 }

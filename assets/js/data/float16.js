@@ -2,6 +2,8 @@
 // when it has one (Chromium ≥ 135, Node ≥ 24); otherwise a 65,536-entry table
 // built once, which is faster than bit twiddling per element.
 
+import { DataError } from "./messages.js";
+
 let table = null;
 
 function halfToFloat(bits) {
@@ -24,7 +26,7 @@ export function float16Table() {
 function asHalfBits(input) {
   if (input instanceof Uint16Array) return input;
   if (input instanceof Uint8Array) {
-    if (input.byteLength % 2) throw new Error(`float16 data has an odd byte length (${input.byteLength})`);
+    if (input.byteLength % 2) throw new DataError("data.float16Odd", { bytes: input.byteLength });
     // A Uint16Array view needs 2-byte alignment; copy when the bytes are not aligned.
     if (input.byteOffset % 2) return new Uint16Array(input.slice().buffer);
     return new Uint16Array(input.buffer, input.byteOffset, input.byteLength / 2);

@@ -5,6 +5,8 @@
 // it the manifest's checks, the size caps, the path rules (a manifest's files stay in its
 // folder) and the error messages, are exactly the HTTP path's.
 
+import { DataError } from "./messages.js";
+
 const HOST = "local.invalid";
 const LOCAL_PREFIX = "local:";
 const sources = new Map(); // origin → { files: Map(path → Blob), flat: no file came with a folder }
@@ -25,11 +27,9 @@ export function openLocalFiles(entries) {
   const manifests = [...files.keys()].filter((path) => path.toLowerCase().endsWith(".json"));
   const top = Math.min(...manifests.map(depth));
   const candidates = manifests.filter((path) => depth(path) === top).sort();
-  if (candidates.length === 0) throw new Error("the opened files hold no manifest (.json): open the manifest together with its folder");
+  if (candidates.length === 0) throw new DataError("data.noManifest");
   if (candidates.length > 1) {
-    throw new Error(
-      `the opened files hold ${candidates.length} manifests (${candidates.join(", ")}): open one manifest together with its folder`,
-    );
+    throw new DataError("data.manyManifests", { count: candidates.length, names: candidates.join(", ") });
   }
   const origin = `https://export-${++openings}.${HOST}`;
   sources.set(origin, { files, flat: [...files.keys()].every((path) => !path.includes("/")) });

@@ -5,6 +5,7 @@
 import { layerSizes, layersFromSizes, product, weightShape } from "../model/layers.js";
 import { parameterCount } from "../model/mlp.js";
 import { sameSiteUrl } from "./fetch-file.js";
+import { fail, grouped } from "./messages.js";
 import { checkLatentLayer, checkLayerList } from "./model-layers.js";
 
 export const FORMAT = "mnist-mlp-timeline";
@@ -43,10 +44,6 @@ const CLASSES = DIGIT_NAMES.length;
  */
 export const SUPPORTED_INPUT_SHAPE = Object.freeze([28, 28]);
 
-function fail(message) {
-  throw new Error(message);
-}
-
 const isObject = (value) => value !== null && typeof value === "object" && !Array.isArray(value);
 const isCount = (value) => Number.isInteger(value) && value >= 1;
 const isIndex = (value) => Number.isInteger(value) && value >= 0;
@@ -59,8 +56,8 @@ const show = (value) => {
 
 /** A list of at most `limit` items, each passing `check(item, where)`. */
 function checkList(value, where, limit, check) {
-  if (!Array.isArray(value)) fail(`${where} must be a list, got ${show(value)}`);
-  if (value.length > limit) fail(`${where} has ${value.length} entries, more than the ${limit} this page accepts`);
+  if (!Array.isArray(value)) fail("data.notList", { where, value: show(value) });
+  if (value.length > limit) fail("data.tooManyEntries", { where, count: value.length, limit });
   for (const [i, item] of value.entries()) check(item, `${where}[${i}]`);
 }
 
@@ -68,76 +65,73 @@ function checkList(value, where, limit, check) {
 function checkLayerSizes(model) {
   const sizes = model.layer_sizes;
   if (!Array.isArray(sizes) || sizes.length < 2 || !sizes.every(isCount)) {
-    fail(`model.layer_sizes must be a list of at least 2 positive integers, got ${show(sizes)}`);
+    fail("data.layerSizesList", { value: show(sizes) });
   }
-  if (sizes.length > LIMITS.layers) fail(`model.layer_sizes has ${sizes.length} layers, more than the ${LIMITS.layers} this page shows`);
+  if (sizes.length > LIMITS.layers) fail("data.layerSizesCount", { count: sizes.length, limit: LIMITS.layers });
   const [rows, columns] = SUPPORTED_INPUT_SHAPE;
   if (sizes[0] !== rows * columns) {
-    fail(`model.layer_sizes must start with ${rows * columns} (${rows}×${columns} inputs), got ${sizes[0]}`);
+    fail("data.layerSizesStart", { inputs: rows * columns, rows, columns, value: show(sizes[0]) });
   }
-  if (sizes.at(-1) !== CLASSES) fail(`model.layer_sizes must end with ${CLASSES} (digits), got ${sizes.at(-1)}`);
+  if (sizes.at(-1) !== CLASSES) fail("data.layerSizesEnd", { classes: CLASSES, value: show(sizes.at(-1)) });
   const wide = sizes.findIndex((size) => size > LIMITS.layerWidth && size !== sizes[0]);
-  if (wide >= 0) fail(`model.layer_sizes[${wide}] is ${sizes[wide]}, wider than the ${LIMITS.layerWidth} this page shows`);
+  if (wide >= 0) fail("data.layerSizesWide", { index: String(wide), value: show(sizes[wide]), limit: LIMITS.layerWidth });
   const parameters = parameterCount(sizes);
   if (parameters > LIMITS.parameters) {
-    fail(
-      `model.layer_sizes make ${parameters.toLocaleString("en")} parameters, more than the ${LIMITS.parameters.toLocaleString("en")} this page shows`,
-    );
+    fail("data.tooManyParameters", { field: "model.layer_sizes", parameters: grouped(parameters), limit: grouped(LIMITS.parameters) });
   }
   const activations = model.activations;
   if (!Array.isArray(activations) || activations.length !== sizes.length - 1) {
-    fail(`model.activations must have ${sizes.length - 1} entries (one per non-input layer)`);
+    fail("data.activationsCount", { count: sizes.length - 1 });
   }
   const hidden = activations.slice(0, -1);
   if (!hidden.every((name) => name === "relu") || activations.at(-1) !== "softmax") {
-    fail(`model.activations must be relu for hidden layers and softmax last, got ${show(activations)}`);
+    fail("data.activationsKinds", { value: show(activations) });
   }
   return parameters;
 }
 
 /** The model of either version; returns its layer list (version 1's MLP written as one) and parameter count. */
 function checkModel(model, version) {
-  if (!isObject(model)) fail("model is missing");
+  if (!isObject(model)) fail("data.modelMissing");
   const [rows, columns] = SUPPORTED_INPUT_SHAPE;
   const parameters = version === 1 ? checkLayerSizes(model) : checkLayerList(model, SUPPORTED_INPUT_SHAPE, CLASSES, LIMITS).parameters;
   const input = model.input;
   if (!isObject(input) || JSON.stringify(input.shape) !== JSON.stringify(SUPPORTED_INPUT_SHAPE)) {
-    fail(`model.input.shape must be [${rows}, ${columns}]`);
+    fail("data.inputShape", { rows, columns });
   }
-  if (!isFiniteNumber(input.scale) || input.scale <= 0) fail("model.input.scale must be a positive number");
-  if (!isFiniteNumber(input.mean)) fail("model.input.mean must be a number");
-  if (!isFiniteNumber(input.std) || input.std <= 0) fail("model.input.std must be a positive number");
+  if (!isFiniteNumber(input.scale) || input.scale <= 0) fail("data.inputScale");
+  if (!isFiniteNumber(input.mean)) fail("data.inputMean");
+  if (!isFiniteNumber(input.std) || input.std <= 0) fail("data.inputStd");
   if (model.class_names !== undefined) {
     checkList(model.class_names, "model.class_names", CLASSES, (name, where) => {
-      if (typeof name !== "string" || name === "" || name.length > 20) fail(`${where} must be a short name`);
+      if (typeof name !== "string" || name === "" || name.length > 20) fail("data.shortName", { where });
     });
-    if (model.class_names.length !== CLASSES) fail(`model.class_names must list ${CLASSES} names`);
+    if (model.class_names.length !== CLASSES) fail("data.classNamesCount", { count: CLASSES });
   }
   if (model.parameter_count !== undefined && model.parameter_count !== parameters) {
-    fail(
-      `model.parameter_count is ${show(model.parameter_count)}, but model.${version === 1 ? "layer_sizes" : "layers"} make ${parameters}`,
-    );
+    const field = `model.${version === 1 ? "layer_sizes" : "layers"}`;
+    fail("data.parameterCount", { value: show(model.parameter_count), field, parameters });
   }
   if (model.tensor_dtype !== undefined && model.tensor_dtype !== "F16") {
-    fail(`model.tensor_dtype must be F16, got ${show(model.tensor_dtype)}`);
+    fail("data.tensorDtype", { value: show(model.tensor_dtype) });
   }
   return { layers: version === 1 ? layersFromSizes(model.layer_sizes) : model.layers, parameters };
 }
 
 /** A file entry: its path (inside the manifest's folder), size and sha256; adds its absolute `url`. */
 function resolveFile(entry, where, manifestUrl) {
-  if (!isObject(entry) || typeof entry.file !== "string" || entry.file === "") fail(`${where}.file is missing`);
+  if (!isObject(entry) || typeof entry.file !== "string" || entry.file === "") fail("data.fileMissing", { where });
   if (entry.bytes !== undefined && !(Number.isInteger(entry.bytes) && entry.bytes > 8 && entry.bytes <= LIMITS.fileBytes)) {
-    fail(`${where}.bytes must be a file size in bytes (at most ${LIMITS.fileBytes}), got ${show(entry.bytes)}`);
+    fail("data.fileBytes", { where, limit: LIMITS.fileBytes, value: show(entry.bytes) });
   }
   if (entry.sha256 !== undefined && !/^[0-9a-f]{64}$/.test(entry.sha256)) {
-    fail(`${where}.sha256 must be 64 lowercase hex digits`);
+    fail("data.fileSha", { where });
   }
   let url;
   try {
     url = sameSiteUrl(entry.file, manifestUrl, { within: new URL("./", manifestUrl).href });
   } catch (error) {
-    fail(`${where}.file must be a path relative to the manifest, inside its folder, got ${show(entry.file)} (${error.message})`);
+    fail("data.filePath", { where, value: show(entry.file), problem: error });
   }
   return { ...entry, url };
 }
@@ -145,19 +139,19 @@ function resolveFile(entry, where, manifestUrl) {
 function checkSampleFile(entry, where, manifestUrl) {
   const resolved = resolveFile(entry, where, manifestUrl);
   if (entry.count !== undefined && !(isCount(entry.count) && entry.count <= LIMITS.sampleDigits)) {
-    fail(`${where}.count must be a number of digits from 1 to ${LIMITS.sampleDigits}, got ${show(entry.count)}`);
+    fail("data.digitCount", { where: `${where}.count`, limit: LIMITS.sampleDigits, value: show(entry.count) });
   }
   return resolved;
 }
 
 function checkMetrics(metrics, where, galleryCount) {
   if (metrics === undefined) return;
-  if (!isObject(metrics)) fail(`${where} must be an object, got ${show(metrics)}`);
+  if (!isObject(metrics)) fail("data.notObject", { where, value: show(metrics) });
   if (metrics.test_loss !== undefined && !(isFiniteNumber(metrics.test_loss) && metrics.test_loss >= 0)) {
-    fail(`${where}.test_loss must be a non-negative number, got ${show(metrics.test_loss)}`);
+    fail("data.nonNegative", { where: `${where}.test_loss`, value: show(metrics.test_loss) });
   }
   if (metrics.test_accuracy !== undefined && !isFraction(metrics.test_accuracy)) {
-    fail(`${where}.test_accuracy must be a number in [0, 1], got ${show(metrics.test_accuracy)}`);
+    fail("data.fraction", { where: `${where}.test_accuracy`, value: show(metrics.test_accuracy) });
   }
   if (metrics.per_class_accuracy !== undefined) checkPerClass(metrics.per_class_accuracy, `${where}.per_class_accuracy`);
   checkValidationMetrics(metrics, where);
@@ -165,24 +159,24 @@ function checkMetrics(metrics, where, galleryCount) {
     const confusion = metrics.confusion;
     const square =
       Array.isArray(confusion) && confusion.length === CLASSES && confusion.every((row) => Array.isArray(row) && row.length === CLASSES);
-    if (!square) fail(`${where}.confusion must be a ${CLASSES}×${CLASSES} table of counts`);
+    if (!square) fail("data.confusionSquare", { where: `${where}.confusion`, classes: CLASSES });
     confusion.forEach((row, r) => {
       row.forEach((count, c) => {
-        if (!isIndex(count)) fail(`${where}.confusion[${r}][${c}] must be a count, got ${show(count)}`);
+        if (!isIndex(count)) fail("data.countCell", { where: `${where}.confusion[${r}][${c}]`, value: show(count) });
       });
     });
   }
   if (metrics.mistakes !== undefined) {
     checkList(metrics.mistakes, `${where}.mistakes`, LIMITS.mistakes, (mistake, at) => {
-      if (!isObject(mistake)) fail(`${at} must be an object, got ${show(mistake)}`);
+      if (!isObject(mistake)) fail("data.notObject", { where: at, value: show(mistake) });
       for (const key of ["label", "predicted"]) {
         if (!(isIndex(mistake[key]) && mistake[key] < CLASSES))
-          fail(`${at}.${key} must be a class from 0 to ${CLASSES - 1}, got ${show(mistake[key])}`);
+          fail("data.classIndex", { where: `${at}.${key}`, last: CLASSES - 1, value: show(mistake[key]) });
       }
-      if (!isIndex(mistake.test_index)) fail(`${at}.test_index must be a test-set index, got ${show(mistake.test_index)}`);
-      if (mistake.confidence !== undefined && !isFraction(mistake.confidence)) fail(`${at}.confidence must be a number in [0, 1]`);
+      if (!isIndex(mistake.test_index)) fail("data.testIndex", { where: `${at}.test_index`, value: show(mistake.test_index) });
+      if (mistake.confidence !== undefined && !isFraction(mistake.confidence)) fail("data.fractionPlain", { where: `${at}.confidence` });
       if (!(isIndex(mistake.gallery_index) && mistake.gallery_index < galleryCount)) {
-        fail(`${at}.gallery_index must be a row of the gallery (0 to ${galleryCount - 1}), got ${show(mistake.gallery_index)}`);
+        fail("data.galleryIndex", { where: `${at}.gallery_index`, last: galleryCount - 1, value: show(mistake.gallery_index) });
       }
     });
   }
@@ -190,9 +184,9 @@ function checkMetrics(metrics, where, galleryCount) {
 
 function checkPerClass(list, where) {
   checkList(list, where, CLASSES, (value, at) => {
-    if (!isFraction(value)) fail(`${at} must be a number in [0, 1], got ${show(value)}`);
+    if (!isFraction(value)) fail("data.fraction", { where: at, value: show(value) });
   });
-  if (list.length !== CLASSES) fail(`${where} must list ${CLASSES} accuracies`);
+  if (list.length !== CLASSES) fail("data.perClassCount", { where, classes: CLASSES });
 }
 
 const VALIDATION_METRICS = ["val_loss", "val_accuracy", "val_per_class_accuracy"];
@@ -203,53 +197,52 @@ function checkValidationMetrics(metrics, where) {
   if (present.length === 0) return;
   if (present.length < VALIDATION_METRICS.length) {
     const missing = VALIDATION_METRICS.filter((key) => metrics[key] === undefined);
-    fail(`${where}.${missing[0]} is missing (${where} has ${present.join(", ")}: a validation split gives all three)`);
+    fail("data.validationMissing", { where: `${where}.${missing[0]}`, at: where, present: present.join(", ") });
   }
   if (!(isFiniteNumber(metrics.val_loss) && metrics.val_loss >= 0)) {
-    fail(`${where}.val_loss must be a non-negative number, got ${show(metrics.val_loss)}`);
+    fail("data.nonNegative", { where: `${where}.val_loss`, value: show(metrics.val_loss) });
   }
-  if (!isFraction(metrics.val_accuracy)) fail(`${where}.val_accuracy must be a number in [0, 1], got ${show(metrics.val_accuracy)}`);
+  if (!isFraction(metrics.val_accuracy)) fail("data.fraction", { where: `${where}.val_accuracy`, value: show(metrics.val_accuracy) });
   checkPerClass(metrics.val_per_class_accuracy, `${where}.val_per_class_accuracy`);
 }
 
 /** The optional `validation` block: the split's size and the snapshot with the lowest validation loss. */
 function checkValidation(validation, timeline) {
   if (validation === undefined) return;
-  if (!isObject(validation)) fail(`validation must be an object, got ${show(validation)}`);
+  if (!isObject(validation)) fail("data.notObject", { where: "validation", value: show(validation) });
   if (!(isCount(validation.size) && validation.size <= LIMITS.validationDigits)) {
-    fail(`validation.size must be a number of digits from 1 to ${LIMITS.validationDigits}, got ${show(validation.size)}`);
+    fail("data.digitCount", { where: "validation.size", limit: LIMITS.validationDigits, value: show(validation.size) });
   }
   const best = validation.best_index;
   if (!(isIndex(best) && best < timeline.length)) {
-    fail(`validation.best_index must be a snapshot index from 0 to ${timeline.length - 1}, got ${show(best)}`);
+    fail("data.bestIndex", { last: timeline.length - 1, value: show(best) });
   }
   if (validation.best_id !== timeline[best].id) {
-    fail(`validation.best_id is ${show(validation.best_id)}, but timeline[${best}].id is ${show(timeline[best].id)}`);
+    fail("data.bestId", { value: show(validation.best_id), index: String(best), id: show(timeline[best].id) });
   }
-  if (timeline[best].metrics?.val_loss === undefined) fail(`validation.best_index names timeline[${best}], which has no val_loss`);
+  if (timeline[best].metrics?.val_loss === undefined) fail("data.bestNoLoss", { index: String(best) });
 }
 
 function checkTimeline(timeline, manifestUrl, galleryCount) {
-  if (!Array.isArray(timeline) || timeline.length === 0) fail("timeline must be a non-empty list of snapshots");
-  if (timeline.length > LIMITS.snapshots)
-    fail(`timeline has ${timeline.length} snapshots, more than the ${LIMITS.snapshots} this page accepts`);
+  if (!Array.isArray(timeline) || timeline.length === 0) fail("data.timelineEmpty");
+  if (timeline.length > LIMITS.snapshots) fail("data.timelineCount", { count: timeline.length, limit: LIMITS.snapshots });
   const ids = new Set();
   return timeline.map((snapshot, position) => {
     const where = `timeline[${position}]`;
-    if (!isObject(snapshot)) fail(`${where} is not an object`);
-    if (snapshot.index !== position) fail(`${where}.index is ${show(snapshot.index)}, expected ${position} (timeline out of order)`);
+    if (!isObject(snapshot)) fail("data.notAnObject", { where });
+    if (snapshot.index !== position) fail("data.snapshotIndex", { where, value: show(snapshot.index), position });
     if (typeof snapshot.id !== "string" || !/^[A-Za-z0-9_-]{1,40}$/.test(snapshot.id)) {
-      fail(`${where}.id must be 1–40 letters, digits, "_" or "-", got ${show(snapshot.id)}`);
+      fail("data.snapshotId", { where, value: show(snapshot.id) });
     }
-    if (ids.has(snapshot.id)) fail(`${where}.id "${snapshot.id}" is used twice`);
+    if (ids.has(snapshot.id)) fail("data.snapshotIdTwice", { where, id: snapshot.id });
     ids.add(snapshot.id);
     if (typeof snapshot.label !== "string" || snapshot.label === "" || snapshot.label.length > 60) {
-      fail(`${where}.label must be a short text, got ${show(snapshot.label)}`);
+      fail("data.snapshotLabel", { where, value: show(snapshot.label) });
     }
-    if (!Number.isInteger(snapshot.images_seen) || snapshot.images_seen < 0) fail(`${where}.images_seen must be a non-negative integer`);
-    if (position === 0 && snapshot.images_seen !== 0) fail("timeline[0].images_seen must be 0 (the untrained network)");
+    if (!Number.isInteger(snapshot.images_seen) || snapshot.images_seen < 0) fail("data.imagesSeen", { where });
+    if (position === 0 && snapshot.images_seen !== 0) fail("data.imagesSeenFirst");
     if (position > 0 && snapshot.images_seen <= timeline[position - 1].images_seen) {
-      fail(`${where}.images_seen must be larger than the previous snapshot's (timeline out of order)`);
+      fail("data.imagesSeenOrder", { where });
     }
     checkMetrics(snapshot.metrics, `${where}.metrics`, galleryCount);
     return resolveFile(snapshot, where, manifestUrl);
@@ -258,14 +251,14 @@ function checkTimeline(timeline, manifestUrl, galleryCount) {
 
 function checkLossHistory(history) {
   if (history === undefined) return;
-  if (!isObject(history)) fail(`loss_history must be an object, got ${show(history)}`);
+  if (!isObject(history)) fail("data.notObject", { where: "loss_history", value: show(history) });
   checkList(history.images_seen, "loss_history.images_seen", LIMITS.lossPoints, (value, at) => {
-    if (!isIndex(value)) fail(`${at} must be a number of images, got ${show(value)}`);
+    if (!isIndex(value)) fail("data.imagesCount", { where: at, value: show(value) });
   });
   checkList(history.loss, "loss_history.loss", LIMITS.lossPoints, (value, at) => {
-    if (!(isFiniteNumber(value) && value >= 0)) fail(`${at} must be a non-negative number, got ${show(value)}`);
+    if (!(isFiniteNumber(value) && value >= 0)) fail("data.nonNegative", { where: at, value: show(value) });
   });
-  if (history.loss.length !== history.images_seen.length) fail("loss_history.loss and loss_history.images_seen differ in length");
+  if (history.loss.length !== history.images_seen.length) fail("data.lossLengths");
 }
 
 /**
@@ -273,10 +266,11 @@ function checkLossHistory(history) {
  * (and whose model has its class_names).
  */
 export function validateManifest(json, manifestUrl) {
-  if (!isObject(json)) fail("the manifest is not a JSON object");
-  if (json.format !== FORMAT) fail(`format must be "${FORMAT}", got ${show(json.format)}`);
+  if (!isObject(json)) fail("data.notJsonObject");
+  if (json.format !== FORMAT) fail("data.format", { format: FORMAT, value: show(json.format) });
   if (!FORMAT_VERSIONS.includes(json.format_version)) {
-    fail(`unsupported format_version ${show(json.format_version)} (this page reads versions ${FORMAT_VERSIONS.join(" and ")})`);
+    const versions = FORMAT_VERSIONS.slice(0, -1).join(", ");
+    fail("data.formatVersion", { value: show(json.format_version), versions, last: String(FORMAT_VERSIONS.at(-1)) });
   }
   const { layers, parameters } = checkModel(json.model, json.format_version);
   const manifest = { ...json, url: new URL(manifestUrl).href };
@@ -297,18 +291,18 @@ export function validateManifest(json, manifestUrl) {
   };
   if (json.latent !== undefined) {
     if (!(isObject(json.latent) && isCount(json.latent.probe_size) && json.latent.probe_size <= LIMITS.sampleDigits)) {
-      fail(`latent.probe_size must be a number of digits from 1 to ${LIMITS.sampleDigits}`);
+      fail("data.latentProbeSize", { limit: LIMITS.sampleDigits });
     }
     if (json.format_version === 2) checkLatentLayer(json.latent, layers);
     if (manifest.probe?.count !== undefined && manifest.probe.count !== json.latent.probe_size) {
-      fail(`latent.probe_size is ${json.latent.probe_size}, but probe.count is ${manifest.probe.count}`);
+      fail("data.latentProbeCount", { size: json.latent.probe_size, count: manifest.probe.count });
     }
   }
   checkLossHistory(json.loss_history);
   checkValidation(json.validation, manifest.timeline);
   const trainSize = json.training?.dataset?.train_size;
   if (trainSize !== undefined && !isCount(trainSize))
-    fail(`training.dataset.train_size must be a positive integer, got ${show(trainSize)}`);
+    fail("data.positiveInteger", { where: "training.dataset.train_size", value: show(trainSize) });
   return manifest;
 }
 

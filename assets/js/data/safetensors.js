@@ -2,6 +2,7 @@
 // header, raw little-endian data). Errors name what is wrong so the page can
 // show them next to the file name.
 import { decodeFloat16 } from "./float16.js";
+import { DataError } from "./messages.js";
 
 const DTYPES = {
   F16: { bytes: 2, decode: (bytes) => decodeFloat16(bytes) },
@@ -15,24 +16,24 @@ const MAX_HEADER_BYTES = 100 * 1024 * 1024;
 
 function readHeader(buffer) {
   if (buffer.byteLength < 8) {
-    throw new Error(`truncated file: ${buffer.byteLength} bytes, the 8-byte header length is missing`);
+    throw new DataError("data.headerMissing", { bytes: buffer.byteLength });
   }
   const length = new DataView(buffer).getBigUint64(0, true);
   if (length === 0n || length > BigInt(MAX_HEADER_BYTES)) {
-    throw new Error(`bad header length ${length}`);
+    throw new DataError("data.headerLength", { length: String(length) });
   }
   if (8n + length > BigInt(buffer.byteLength)) {
-    throw new Error(`truncated file: header of ${length} bytes but only ${buffer.byteLength - 8} bytes follow`);
+    throw new DataError("data.headerTruncated", { length: Number(length), bytes: buffer.byteLength - 8 });
   }
   const text = new TextDecoder().decode(new Uint8Array(buffer, 8, Number(length)));
   let header;
   try {
     header = JSON.parse(text);
   } catch (error) {
-    throw new Error(`header is not valid JSON (${error.message})`);
+    throw new DataError("data.headerJson", { problem: error });
   }
   if (!header || typeof header !== "object" || Array.isArray(header)) {
-    throw new Error("header is not a JSON object");
+    throw new DataError("data.headerObject");
   }
   return { header, dataStart: 8 + Number(length) };
 }
@@ -40,20 +41,20 @@ function readHeader(buffer) {
 function checkEntry(name, entry, dataBytes) {
   const { dtype, shape, data_offsets: offsets } = entry ?? {};
   const kind = DTYPES[dtype];
-  if (!kind) throw new Error(`tensor "${name}" has unknown dtype ${JSON.stringify(dtype)}`);
+  if (!kind) throw new DataError("data.tensorDtypeUnknown", { name, value: String(JSON.stringify(dtype)) });
   if (!Array.isArray(shape) || !shape.every((n) => Number.isInteger(n) && n >= 0)) {
-    throw new Error(`tensor "${name}" has an invalid shape ${JSON.stringify(shape)}`);
+    throw new DataError("data.tensorShapeInvalid", { name, value: String(JSON.stringify(shape)) });
   }
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(Number.isInteger)) {
-    throw new Error(`tensor "${name}" has invalid data_offsets ${JSON.stringify(offsets)}`);
+    throw new DataError("data.tensorOffsets", { name, value: String(JSON.stringify(offsets)) });
   }
   const [begin, end] = offsets;
   if (begin < 0 || end < begin || end > dataBytes) {
-    throw new Error(`tensor "${name}" offsets [${begin}, ${end}] are out of range (data is ${dataBytes} bytes; truncated file?)`);
+    throw new DataError("data.offsetsRange", { name, begin: String(begin), end: String(end), bytes: dataBytes });
   }
   const expected = shape.reduce((a, b) => a * b, 1) * kind.bytes;
   if (end - begin !== expected) {
-    throw new Error(`tensor "${name}" has ${end - begin} bytes but shape ${JSON.stringify(shape)} ${dtype} needs ${expected}`);
+    throw new DataError("data.tensorBytes", { name, bytes: end - begin, shape: JSON.stringify(shape), dtype, expected });
   }
   return kind;
 }

@@ -6,6 +6,7 @@ import { CAN_HASH, readSnapshot } from "./export-files.js";
 import { displayPath, fetchFile, inFile } from "./fetch-file.js";
 import { routedFetch } from "./local-files.js";
 import { LIMITS } from "./manifest.js";
+import { DataError } from "./messages.js";
 
 export class SnapshotStore {
   constructor(manifest, { fetch = routedFetch, capacity = 8, verifyHash = CAN_HASH } = {}) {
@@ -53,7 +54,7 @@ export class SnapshotStore {
 
   async download(index, signal) {
     const entry = this.manifest.timeline[index];
-    if (!entry) throw new Error(`there is no snapshot ${index}`);
+    if (!entry) throw new DataError("data.noSnapshot", { index: String(index) });
     const buffer = await fetchFile(entry.url, { signal, fetch: this.fetch, maxBytes: LIMITS.fileBytes });
     return inFile(displayPath(entry.url), async () => {
       const checked = await readSnapshot(buffer, entry, this.manifest, { verifyHash: this.verifyHash });

@@ -1,4 +1,6 @@
 // Deutsch: dieselben Schlüssel und Platzhalter wie en.js (tests/js/i18n.test.mjs prüft es).
+import { dataDe } from "./de-data.js";
+
 export const de = {
   "page.title": "Sieh einem neuronalen Netz beim Lernen zu",
   "page.lede.before": "Zeichne eine Ziffer und sieh zu, wie",
@@ -327,4 +329,6 @@ export const de = {
   "role.pad.no-room": "Dieses Zeichenfeld hat keinen Raum: über die Adresse öffnen, die eine Anzeige zeigt.",
   // Bildraten-Wächter (Issue 15)
   "frameGuard.lowered": "Weniger Details für flüssigeres Zeichnen: Dieses Gerät zeigte {fps} Bilder pro Sekunde.",
+  // Technische Einzelheiten eines kaputten Exports (de-data.js)
+  ...dataDe,
 };

@@ -1,4 +1,6 @@
 // English: the page's own words and the reference every other language is checked against.
+import { DATA_MESSAGES } from "../data/messages.js";
+
 export const en = {
   "page.title": "See a neural network learn",
   "page.lede.before": "Draw a digit and watch",
@@ -320,4 +322,6 @@ export const en = {
   "role.pad.no-room": "This pad has no room: open it from the address a display shows.",
   // Frame-rate guard (issue 15)
   "frameGuard.lowered": "Fewer details for smoother drawing: this device showed {fps} frames per second.",
+  // Technical details of a broken export: the data layer owns their English (data/messages.js).
+  ...DATA_MESSAGES,
 };

@@ -6,7 +6,7 @@ import { t } from "../i18n/i18n.js";
 export class DigitButtons {
   /**
    * @param {HTMLElement} container filled with ten buttons
-   * @param {{onDigit: (pixels: Float32Array) => void, onError: (message: string) => void}} hooks
+   * @param {{onDigit: (pixels: Float32Array) => void, onError: (error: Error) => void}} hooks
    */
   constructor(container, { onDigit, onError }) {
     this.probe = null;
@@ -21,7 +21,7 @@ export class DigitButtons {
         try {
           onDigit((await this.probe.take(digit)).pixels);
         } catch (error) {
-          onError(error.message);
+          onError(error);
         }
       });
       container.append(button);
