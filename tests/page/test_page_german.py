@@ -254,6 +254,15 @@ def test_a_broken_probe_file_is_worded_in_german(page, serve, tmp_path):
         "sha256 stimmt nicht mit dem Manifest überein (beschädigte oder ausgetauschte Datei)"
     )
     assert english_on(page) == []
+    # The latent map needs the same file for the digits it places: its status says why not, in German.
+    box = page.locator("#draw-pad").bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.2)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.8, steps=8)
+    page.mouse.up()
+    show_tab(page, "Latente Karte")
+    page.wait_for_function("document.querySelector('.ins-status').textContent.includes('stimmt nicht')")
+    assert english_on(page) == []
 
 
 def test_a_notice_about_a_link_is_german(page, serve):

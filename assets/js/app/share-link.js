@@ -4,6 +4,7 @@
 // uses the clipboard API, else selects the link in a read-only field to copy by hand.
 
 import { DEFAULT_EXPORT, exportPathUrl, resolveExportUrl } from "../data/export-loader.js";
+import { errorText } from "../i18n/error-words.js";
 import { t } from "../i18n/i18n.js";
 import { decodeUrlState, encodeUrlState } from "./url-state.js";
 
@@ -27,7 +28,7 @@ export function readLink({ search, hash, href }) {
       exportUrl = exportPathUrl(state.export, href, "#export");
       exportPath = state.export;
     } catch (error) {
-      notices.push(t("link.exportRefused", { reason: error.message }));
+      notices.push(t("link.exportRefused", { reason: errorText(error) }));
     }
   }
   return { exportUrl, exportPath, state, notices };

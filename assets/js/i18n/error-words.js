@@ -32,3 +32,6 @@ export function errorParts(detail, foreign = (text) => text) {
   if (typeof detail?.english === "string") return [foreign(detail.english)];
   return [String(detail)];
 }
+
+/** `detail` worded as one line of text, for a sentence that has no room for marked-up parts. */
+export const errorText = (detail) => errorParts(detail).join("");

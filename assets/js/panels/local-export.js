@@ -2,6 +2,8 @@
 // manifest together with its folder), and the whole page is a drop target for the manifest and
 // its folder (or the folder holding both), with an overlay while something is dragged over it.
 // What was chosen goes to `onFiles` as [{ path, file }], paths relative to what was picked.
+
+import { errorText } from "../i18n/error-words.js";
 import { t } from "../i18n/i18n.js";
 import { el } from "./dom.js";
 
@@ -61,7 +63,7 @@ export class LocalExport {
       const read = items.length
         ? Promise.all(items.map(entryFiles)).then((lists) => lists.flat())
         : Promise.resolve(Array.from(event.dataTransfer.files, (file) => ({ path: file.name, file })));
-      read.then(onFiles, (error) => onError(t("local.unreadable", { problem: error.message })));
+      read.then(onFiles, (error) => onError(t("local.unreadable", { problem: errorText(error) })));
     });
   }
 }

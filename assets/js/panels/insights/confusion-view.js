@@ -6,6 +6,7 @@
 // chosen, through the shared sample-set cache.
 
 import { loadSampleSet } from "../../data/sample-sets.js";
+import { errorText } from "../../i18n/error-words.js";
 import { formatNumber, formatPercent, t } from "../../i18n/i18n.js";
 import { el } from "../dom.js";
 import { digitCanvas, fitCanvas, pointerPosition, watchWidth } from "./canvas.js";
@@ -246,7 +247,7 @@ export class ConfusionView {
         this.gallery = gallery;
         if (this.selected) this.showMistakes();
       },
-      (error) => (this.mistakesNote.textContent = t("confusion.failed", { detail: error.message })),
+      (error) => (this.mistakesNote.textContent = t("confusion.failed", { detail: errorText(error) })),
     );
   }
 

@@ -213,7 +213,7 @@ export class LatentMapView {
         this.render();
       },
       (error) => {
-        if (url === this.probeUrl) this.status.textContent = t("latent.failed", { detail: error.message });
+        if (url === this.probeUrl) this.status.textContent = t("latent.failed", { detail: errorText(error) });
       },
     );
   }
