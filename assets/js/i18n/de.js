@@ -307,4 +307,7 @@ export const de = {
   "validation.curve": "Validierung",
   "validation.readout": "(Validierung: {accuracy} richtig, Verlust {loss})",
   "validation.best": "Bester Stand nach Validierungsverlust: {label}",
+  // Museumskiosk (Issue 14)
+  "kiosk.invite": "Zeichne eine Ziffer",
+  "link.kiosk": "kiosk=\u201e{value}\u201c im Link wurde übergangen: Der Kioskmodus ist ein bloßes #kiosk.",
 };

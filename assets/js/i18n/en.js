@@ -301,4 +301,7 @@ export const en = {
   "validation.curve": "validation",
   "validation.readout": "(validation: {accuracy} right, loss {loss})",
   "validation.best": "Best snapshot by validation loss: {label}",
+  // Museum kiosk (issue 14)
+  "kiosk.invite": "Draw a digit",
+  "link.kiosk": "Ignored kiosk=\u201c{value}\u201d in the link: kiosk mode is a bare #kiosk.",
 };
