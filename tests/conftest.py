@@ -84,6 +84,14 @@ def serve():
         server.close()
 
 
+@pytest.fixture(scope="module")
+def site_server():
+    """One StaticServer on the repository for a whole test module (module-scoped page fixtures)."""
+    server = StaticServer(REPO)
+    yield server
+    server.close()
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright

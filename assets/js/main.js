@@ -1,11 +1,13 @@
 // Creates the page's parts, connects them and starts: user input → app actions → one app
 // state → every view's update(state, changed) in the next animation frame (app/app.js).
 import { App } from "./app/app.js";
+import { AttractLoop, digitStrokes, readAttractOptions } from "./app/attract.js";
 import { connectDisplay, pageRole, startPadPage } from "./app/pad-roles.js";
 import { readLink, ShareLink } from "./app/share-link.js";
-import { checkUrlStateAgainstManifest, encodeUrlState } from "./app/url-state.js";
+import { checkUrlStateAgainstManifest, decodeUrlState, encodeUrlState } from "./app/url-state.js";
 import { loadManifest } from "./data/export-loader.js";
 import { isLocalExport, openLocalFiles } from "./data/local-files.js";
+import { ProbeDigits } from "./data/probe-digits.js";
 import { SnapshotStore } from "./data/snapshot-store.js";
 import { language, pickLanguage, setLanguage } from "./i18n/i18n.js";
 import { minFpsFrom } from "./model/frame-guard.js";
@@ -17,6 +19,7 @@ import { ExportSummary } from "./panels/export-summary.js";
 import { InputPreview } from "./panels/input-preview.js";
 import { createInsightViews } from "./panels/insights/insights-panel.js";
 import { KeyboardNavigation } from "./panels/keyboard-navigation.js";
+import { KioskMode } from "./panels/kiosk-mode.js";
 import { LocalExport } from "./panels/local-export.js";
 import { ModelSwitch } from "./panels/model-switch.js";
 import { NeuronPanel } from "./panels/neuron-panel.js";
@@ -36,6 +39,8 @@ import { Stage } from "./scene/stage.js";
 import { TourScene } from "./scene/tour-scene.js";
 
 const $ = (id) => document.getElementById(id);
+// A museum kiosk (?kiosk, or #kiosk in a link): nothing leads away, idle → the attract loop.
+const kiosk = new URLSearchParams(location.search).has("kiosk") || decodeUrlState(location.hash).state.kiosk === true;
 
 // The language first: every view is built in it (?lang=de, else a shared link's #lang=de,
 // else the browser's languages).
@@ -119,6 +124,7 @@ const share = new ShareLink({ button: $("copy-link"), field: $("share-url"), sta
   selected: app.state.selected,
   tour: app.state.tour ? app.state.tour.step + 1 : null,
   lang: language(),
+  kiosk,
 }));
 
 app.addViews(
@@ -180,10 +186,13 @@ async function openLocal(entries) {
     banner.show({ key: "error.manifest" }, { detail: error });
   }
 }
-new LocalExport(
-  { button: $("open-export"), input: $("open-export-input"), target: document.body },
-  { onFiles: openLocal, onError: (message) => banner.show(message) },
-);
+// A kiosk opens no file dialogs and takes no drops.
+if (!kiosk) {
+  new LocalExport(
+    { button: $("open-export"), input: $("open-export-input"), target: document.body },
+    { onFiles: openLocal, onError: (message) => banner.show(message) },
+  );
+}
 
 stage.controls.addEventListener("change", () => share.schedule());
 // A link pasted into this very tab only changes the hash: open it as a fresh page.
@@ -206,6 +215,54 @@ stage.onAfterRender = (time) => {
   if (app.state.snapshot && document.body.dataset.ready !== "true") document.body.dataset.ready = "true";
 };
 app.mark("settings");
+
+/** Kiosk mode and its attract loop: a real test digit drawn stroke by stroke, the timeline played, the camera turning. */
+function startKiosk() {
+  const options = readAttractOptions(location.search);
+  for (const warning of options.warnings) console.warn(warning);
+  let probe = null;
+  let digit = 0;
+  const lastSnapshot = () => (app.state.manifest?.timeline.length ?? 1) - 1;
+  const attract = new AttractLoop(
+    options,
+    {
+      reset: () => {
+        app.endTour();
+        app.selectNeuron(null);
+        timeline.stop();
+        app.engageTimeline();
+        stage.resetView();
+        stage.setAutoRotate(true);
+      },
+      clearPad: () => pad.clear(),
+      nextDigit: async () => {
+        const { manifest } = app.state;
+        if (!manifest?.probe) return [];
+        if (probe?.manifest !== manifest) probe = new ProbeDigits(manifest);
+        const { pixels } = await probe.take(digit++ % 10);
+        const [rows, columns] = manifest.model.input.shape;
+        return digitStrokes(pixels, rows, columns, pad.width, pad.height);
+      },
+      drawStroke: (stroke) => pad.drawStroke(stroke),
+      showSnapshot: (index) => timeline.jump(index),
+      snapshotCount: () => app.state.manifest?.timeline.length ?? 0,
+      setRunning: (running) => {
+        kioskMode.setAttract(running);
+        if (running) return;
+        stage.setAutoRotate(false);
+        timeline.jump(lastSnapshot()); // the visitor draws for the trained network
+      },
+      cycleDone: (cycles) => kioskMode.cycleDone(cycles, stage.renderer.info.memory),
+    },
+    { setTimeout: (f, ms) => setTimeout(f, ms), clearTimeout: (id) => clearTimeout(id), requestFrame: (f) => requestAnimationFrame(f) },
+  );
+  const kioskMode = new KioskMode(
+    { body: document.body, viewport: document.querySelector('meta[name="viewport"]'), inviteHost: document.querySelector(".stage") },
+    { onInput: () => attract.poke() },
+  );
+  attract.poke();
+}
+if (kiosk) startKiosk();
 
 async function start() {
   if (location.protocol === "file:") {

@@ -16,7 +16,7 @@ HIDE_OVERLAYS = "document.querySelectorAll('#network-labels, .stage-help, .stage
 VISIBLE_BOX = """(e) => {
   const r = e.getBoundingClientRect();
   const column = e.closest('.column');
-  const c = column ? column.getBoundingClientRect() : { top: -Infinity, bottom: Infinity };
+  const c = column && column.getClientRects().length ? column.getBoundingClientRect() : { top: -Infinity, bottom: Infinity };
   const top = Math.max(r.top, c.top), bottom = Math.min(r.bottom, c.bottom);
   return bottom - top < 1 ? null : { x: r.x, y: top, width: r.width, height: bottom - top };
 }"""
@@ -34,6 +34,9 @@ def panel_boxes(page) -> dict[str, dict]:
         "insights": "#insights",
     }
     boxes = {name: page.locator(selector).evaluate(VISIBLE_BOX) for name, selector in selectors.items()}
+    if boxes["pad"] is None:  # tablets in portrait lay the pad panel's parts out one by one (display: contents)
+        parts = {"pad": ".pad-frame", "pad-tools": ".pad-tools", "sees": ".sees", "digits": ".digits"}
+        boxes.update({name: page.locator(selector).evaluate(VISIBLE_BOX) for name, selector in parts.items()})
     return {name: box for name, box in boxes.items() if box is not None}
 
 

@@ -6,6 +6,7 @@
 //
 // tour: the open tour's step, counted from 1 as the dialog shows it.
 // lang: the language shown (a code of i18n's LANGUAGES); ?lang= wins over it.
+// kiosk: a bare key (#kiosk): the page runs as a museum kiosk (as ?kiosk does).
 //
 // drawing: the model's input pixels (rows × columns of manifest.model.input.shape,
 // row-major, 0..1) as base64url after a one-letter scheme:
@@ -24,13 +25,13 @@ import { TOUR_STEPS } from "../model/tour-steps.js";
 const MAX_DRAWING_PIXELS = 256 * 256;
 const CAMERA_DECIMALS = 2;
 const CAMERA_LIMIT = 1e4;
-const KEYS = ["export", "snapshot", "drawing", "camera", "neuron", "tour", "lang"];
+const KEYS = ["export", "snapshot", "drawing", "camera", "neuron", "tour", "lang", "kiosk"];
 
 /**
  * @param {{export?: string, snapshot?: string, drawing?: ArrayLike<number>|null,
  *          camera?: {position: number[], target: number[]}|null,
- *          selected?: {layer: number, index: number}|null, tour?: number|null, lang?: string}} state
- *   tour: the open tour's step, from 1; lang: the language shown
+ *          selected?: {layer: number, index: number}|null, tour?: number|null, lang?: string, kiosk?: boolean}} state
+ *   tour: the open tour's step, from 1; lang: the language shown; kiosk: kiosk mode
  * @returns {string} the hash, starting with "#" (just "#" when there is nothing to share)
  */
 export function encodeUrlState(state) {
@@ -42,10 +43,11 @@ export function encodeUrlState(state) {
   if (state.selected) parts.push(["neuron", `${state.selected.layer}.${state.selected.index}`]);
   if (state.tour) parts.push(["tour", String(state.tour)]);
   if (state.lang) parts.push(["lang", state.lang]);
+  if (state.kiosk) parts.push(["kiosk", null]);
   // encodeURIComponent keeps base64url and numbers as they are; "/" and "," are legal in
   // a fragment, so they stay readable.
   const escapeValue = (value) => encodeURIComponent(value).replaceAll("%2F", "/").replaceAll("%2C", ",");
-  return `#${parts.map(([key, value]) => `${key}=${escapeValue(value)}`).join("&")}`;
+  return `#${parts.map(([key, value]) => (value === null ? key : `${key}=${escapeValue(value)}`)).join("&")}`;
 }
 
 /**
@@ -157,6 +159,9 @@ const PARSERS = {
     return step >= 1 && step <= TOUR_STEPS.length
       ? { value: step }
       : { error: t("link.tour", { value: truncate(value), count: TOUR_STEPS.length }) };
+  },
+  kiosk(value) {
+    return value === "" || value === "1" ? { value: true } : { error: t("link.kiosk", { value: truncate(value) }) };
   },
   lang(value) {
     return Object.hasOwn(LANGUAGES, value)

@@ -331,4 +331,7 @@ export const de = {
   "frameGuard.lowered": "Weniger Details für flüssigeres Zeichnen: Dieses Gerät zeigte {fps} Bilder pro Sekunde.",
   // Technische Einzelheiten eines kaputten Exports (de-data.js)
   ...dataDe,
+  // Museumskiosk (Issue 14)
+  "kiosk.invite": "Zeichne eine Ziffer",
+  "link.kiosk": "kiosk=\u201e{value}\u201c im Link wurde übergangen: Der Kioskmodus ist ein bloßes #kiosk.",
 };

@@ -324,4 +324,7 @@ export const en = {
   "frameGuard.lowered": "Fewer details for smoother drawing: this device showed {fps} frames per second.",
   // Technical details of a broken export: the data layer owns their English (data/messages.js).
   ...DATA_MESSAGES,
+  // Museum kiosk (issue 14)
+  "kiosk.invite": "Draw a digit",
+  "link.kiosk": "Ignored kiosk=\u201c{value}\u201d in the link: kiosk mode is a bare #kiosk.",
 };

@@ -2,7 +2,7 @@
 // finger draws, the right button, a pen's eraser or the eraser toggle erase.
 // Ink lives in a Float32Array (0..1) that preprocessing reads directly; the
 // canvas only shows it. touch-action: none (CSS) keeps the page from scrolling.
-import { paintSegment } from "../model/brush.js";
+import { paintSegment, paintStroke } from "../model/brush.js";
 
 const PAPER = [5, 7, 11];
 const INK = [242, 239, 232];
@@ -82,6 +82,21 @@ export class DrawPad {
     stroke.y = y;
     if (!touched) return;
     this.grow(touched);
+    this.onChange();
+  }
+
+  /** Paint a whole stroke ([[x, y], …] in pad pixels) with the pad's brush, as a finger would (the kiosk's attract loop). */
+  drawStroke(points) {
+    paintStroke(this.ink, this.width, this.height, points, this.radius);
+    const xs = points.map(([x]) => x);
+    const ys = points.map(([, y]) => y);
+    const r = Math.ceil(this.radius);
+    this.grow({
+      left: Math.max(0, Math.floor(Math.min(...xs)) - r),
+      top: Math.max(0, Math.floor(Math.min(...ys)) - r),
+      right: Math.min(this.width - 1, Math.ceil(Math.max(...xs)) + r),
+      bottom: Math.min(this.height - 1, Math.ceil(Math.max(...ys)) + r),
+    });
     this.onChange();
   }
 

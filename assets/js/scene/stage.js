@@ -170,6 +170,13 @@ export class Stage {
     this.requestRender();
   }
 
+  /** Turn the camera slowly around the network (the kiosk's attract loop), or stop. */
+  setAutoRotate(on) {
+    this.controls.autoRotate = on;
+    this.controls.autoRotateSpeed = 0.8; // a turn every 75 s
+    this.requestRender();
+  }
+
   /** Glide back to the home view. */
   resetView() {
     this.glide(this.home.position, this.home.target, RESET_MS, true);
