@@ -62,6 +62,9 @@ const app = new App(settingsPanel.read(), {
   requestFrame: () => stage.requestRender(),
   reportError: (message, detail, retry) => banner.show(message, { detail, retry }),
   readInk,
+  // A kiosk replays the whole timeline every attract cycle, for days: keeping every snapshot
+  // decoded (about 16 MB for the MLP) means none is fetched, hashed and decoded again.
+  snapshotCapacity: kiosk ? Number.POSITIVE_INFINITY : undefined,
 });
 // The pad reports ink at once (a blank pad), so it comes after the app.
 const pad = new DrawPad($("draw-pad"), { onChange: () => app.inkChanged() });
@@ -227,6 +230,7 @@ function startKiosk() {
     options,
     {
       reset: () => {
+        app.store?.loadAll(); // the loop plays the whole timeline: have it all at hand (snapshotCapacity)
         app.endTour();
         app.selectNeuron(null);
         timeline.stop();

@@ -50,9 +50,10 @@ export class App {
    * @param {{requestFrame: () => void, reportError: (message: {key: string}, detail: Error, retry?: () => void) => void,
    *          readInk: (mode: string, shape: number[]) => Float32Array|null}} hooks
    *   requestFrame schedules the next frame; readInk turns the pad's ink into the input
-   *   image of `shape` [rows, columns] (manifest.model.input.shape).
+   *   image of `shape` [rows, columns] (manifest.model.input.shape); snapshotCapacity is how
+   *   many decoded snapshots an export's store keeps (data/snapshot-store.js's default if absent).
    */
-  constructor(settings, { requestFrame, reportError, readInk }) {
+  constructor(settings, { requestFrame, reportError, readInk, snapshotCapacity }) {
     this.state = createState(settings);
     this.views = [];
     this.changed = new Set();
@@ -60,6 +61,7 @@ export class App {
     this.requestFrame = requestFrame;
     this.reportError = reportError;
     this.readInk = readInk;
+    this.snapshotCapacity = snapshotCapacity;
   }
 
   /** Views get update(state, changed) once per frame in which something changed. */
@@ -164,7 +166,7 @@ export class App {
    * A validated manifest becomes the export on show, at the snapshot `first`; `store` may come
    * with that snapshot loaded already (a local export is checked before it replaces the one shown).
    */
-  openExport(manifest, exportPath, first, store = new SnapshotStore(manifest)) {
+  openExport(manifest, exportPath, first, store = new SnapshotStore(manifest, { capacity: this.snapshotCapacity })) {
     const { state } = this;
     state.manifest = manifest;
     state.exportPath = exportPath;

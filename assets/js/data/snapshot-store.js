@@ -92,6 +92,11 @@ export class SnapshotStore {
     for (const [, pending] of shows.slice(1)) pending.controller.abort();
   }
 
+  /** Warm the cache with every snapshot, one after another; their errors surface when they are shown. */
+  async loadAll() {
+    for (let index = 0; index < this.size; index++) await this.load(index).catch(() => {});
+  }
+
   /** Warm the cache with the neighbours of `index`; their errors surface when they are shown. */
   prefetch(index) {
     for (const neighbour of [index + 1, index - 1]) {
