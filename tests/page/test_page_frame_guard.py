@@ -22,27 +22,7 @@ pytestmark = pytest.mark.browser
 NEVER_REACHED = 100  # frames/s SwiftShader never draws this page at
 ALWAYS_REACHED = 0.5
 
-# Draws circles on the pad, one pointer move per animation frame, for `seconds`; returns the frames per second.
-DRAW = """async (seconds) => {
-  const pad = document.querySelector('#draw-pad');
-  const rect = pad.getBoundingClientRect();
-  const at = (t) => ({ pointerId: 1, pointerType: 'mouse', isPrimary: true, bubbles: true, buttons: 1, button: -1,
-    clientX: rect.x + rect.width * (0.5 + 0.3 * Math.cos(t)), clientY: rect.y + rect.height * (0.5 + 0.3 * Math.sin(t)) });
-  pad.dispatchEvent(new PointerEvent('pointerdown', { ...at(0), button: 0 }));
-  let frames = 0, t = 0;
-  const start = performance.now();
-  await new Promise((done) => {
-    const tick = () => {
-      frames++;
-      t += 0.15;
-      pad.dispatchEvent(new PointerEvent('pointermove', at(t)));
-      if (performance.now() - start < seconds * 1000) requestAnimationFrame(tick); else done();
-    };
-    requestAnimationFrame(tick);
-  });
-  pad.dispatchEvent(new PointerEvent('pointerup', at(t)));
-  return frames / ((performance.now() - start) / 1000);
-}"""
+DRAW = (REPO / "benchmarks" / "draw-circles.js").read_text(encoding="utf-8")  # circles on the pad → frames/s
 
 
 def level(page) -> int:
