@@ -7,6 +7,7 @@
 // for the map — so they never slow down the first answer.
 
 import { loadSampleSet } from "../../data/sample-sets.js";
+import { errorText } from "../../i18n/error-words.js";
 import { formatNumber, t } from "../../i18n/i18n.js";
 import { CoordsTransition, nearestInDirection, projectToLatent, viewBox } from "../../model/latent.js";
 import { argmax } from "../../model/mlp.js";
