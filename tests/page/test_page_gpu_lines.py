@@ -48,8 +48,8 @@ def pages(browser, url: str):
     opened = []
     for mode in ("gpu", "cpu"):
         context = browser.new_context(
-            **TEST_CONTEXT, viewport={"width": 1000, "height": 700}
-        )  # fewer pixels: SwiftShader is slow
+            **TEST_CONTEXT, viewport={"width": 1440, "height": 900}
+        )  # the other page tests' size: smaller ones stack the output labels
         page = context.new_page()
         page.errors = []
         page.on("pageerror", lambda exc, page=page: page.errors.append(str(exc)))
