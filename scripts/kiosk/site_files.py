@@ -42,7 +42,10 @@ def site_file(root: Path, raw_path: str) -> Path:
         segments = ["index.html"]
     decoded = []
     for segment in segments:
-        name = unquote(segment, errors="strict")
+        try:
+            name = unquote(segment, errors="strict")
+        except UnicodeDecodeError:  # not UTF-8 (an overlong "." among them): no site file is named so
+            raise Refused(403) from None
         # %2f, %5c, %00 and dot segments (raw or encoded) all try to step out of a folder.
         if name in (".", "..") or any(c in name for c in "/\\\0") or name.startswith("~"):
             raise Refused(403)

@@ -56,6 +56,8 @@ def test_the_site_is_served_with_its_types_and_the_relay_marker(kiosk):
         "/%2fetc/passwd",
         "http://example.com/../../etc/passwd",
         "/~root",
+        "/assets/%ff.js",  # not UTF-8
+        "/%c0%ae%c0%ae/README.md",  # an overlong UTF-8 dot
     ],
 )
 def test_traversal_forms_are_refused_without_naming_a_path(kiosk, path):
