@@ -5,7 +5,7 @@
 import { layerSizes, layersFromSizes, product, weightShape } from "../model/layers.js";
 import { parameterCount } from "../model/mlp.js";
 import { sameSiteUrl } from "./fetch-file.js";
-import { fail, grouped } from "./messages.js";
+import { fail, grouped, show } from "./messages.js";
 import { checkLatentLayer, checkLayerList } from "./model-layers.js";
 
 export const FORMAT = "mnist-mlp-timeline";
@@ -49,10 +49,6 @@ const isCount = (value) => Number.isInteger(value) && value >= 1;
 const isIndex = (value) => Number.isInteger(value) && value >= 0;
 const isFiniteNumber = (value) => typeof value === "number" && Number.isFinite(value);
 const isFraction = (value) => isFiniteNumber(value) && value >= 0 && value <= 1;
-const show = (value) => {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 60 ? `${text.slice(0, 57)}…` : text;
-};
 
 /** A list of at most `limit` items, each passing `check(item, where)`. */
 function checkList(value, where, limit, check) {

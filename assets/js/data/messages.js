@@ -143,6 +143,12 @@ export const DATA_MESSAGES = {
 };
 
 /** A quantity the English message writes with thousands separators (as "2,000,000"). */
+/** A value as a message quotes it: its JSON, cut to 60 characters. */
+export const show = (value) => {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}…` : text;
+};
+
 export const grouped = (number) => ({ number, grouped: true });
 
 /** Text that is English whatever the page's language (a server's status text). */

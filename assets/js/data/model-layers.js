@@ -2,16 +2,12 @@
 // Every field of every layer is checked against the shapes it implies, with the page's
 // limits, before anything is allocated. Each problem throws an Error naming the field.
 import { ACTIVATIONS, LAYER_TYPES, layerMultiplyAdds, layerParameterCount, product, windowOutput } from "../model/layers.js";
-import { fail, grouped } from "./messages.js";
+import { fail, grouped, show } from "./messages.js";
 
 const isObject = (value) => value !== null && typeof value === "object" && !Array.isArray(value);
 const isCount = (value) => Number.isInteger(value) && value >= 1;
 const isShape = (value) => Array.isArray(value) && (value.length === 1 || value.length === 3) && value.every(isCount);
 const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
-const show = (value) => {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 60 ? `${text.slice(0, 57)}…` : text;
-};
 const TENSOR_NAME = /^[A-Za-z0-9_.-]{1,100}$/;
 
 function needCount(layer, key, where, max) {
