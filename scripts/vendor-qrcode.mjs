@@ -2,20 +2,14 @@
 // assets/vendor/qrcode/ (committed; the page has no build step). The package ships no LICENSE
 // file: its MIT notice is the module's own header, kept as is. The display loads it only
 // to draw the pad's QR code (panels/pad-invite.js), through the import map's "qrcode-generator".
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { writeAtomically } from "./write-atomically.mjs";
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), "..");
 const PACKAGE = join(REPO, "node_modules", "qrcode-generator");
 const TARGET = join(REPO, "assets", "vendor", "qrcode");
-
-async function writeAtomically(path, text) {
-  await mkdir(dirname(path), { recursive: true });
-  const temp = `${path}.tmp-${process.pid}`;
-  await writeFile(temp, text);
-  await rename(temp, path);
-}
 
 async function main() {
   const { version, license } = JSON.parse(await readFile(join(PACKAGE, "package.json"), "utf8"));

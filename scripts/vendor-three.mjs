@@ -4,10 +4,11 @@
 // unminified build alone would blow the page's 1.5 MB first-prediction budget.
 // Import specifiers and export names are kept, so the importmap in index.html
 // resolves "three" and "three/addons/" exactly as with the original files.
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { readFile, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { transform } from "esbuild";
+import { writeAtomically } from "./write-atomically.mjs";
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), "..");
 const THREE = join(REPO, "node_modules", "three");
@@ -18,13 +19,6 @@ const FILES = [
   ["build/three.module.js", "three.module.js"],
   ["examples/jsm/controls/OrbitControls.js", "addons/controls/OrbitControls.js"],
 ];
-
-async function writeAtomically(path, text) {
-  await mkdir(dirname(path), { recursive: true });
-  const temp = `${path}.tmp-${process.pid}`;
-  await writeFile(temp, text);
-  await rename(temp, path);
-}
 
 async function main() {
   const { version } = JSON.parse(await readFile(join(THREE, "package.json"), "utf8"));
