@@ -1,32 +1,27 @@
 // Creates the page's parts, connects them and starts: user input → app actions → one app
 // state → every view's update(state, changed) in the next animation frame (app/app.js).
 import { App } from "./app/app.js";
-import { AttractLoop, digitStrokes, readAttractOptions } from "./app/attract.js";
+import { isKiosk, startKiosk } from "./app/kiosk.js";
 import { connectDisplay, pageRole, startPadPage } from "./app/pad-roles.js";
+import { padViews } from "./app/pad-views.js";
 import { readLink, ShareLink } from "./app/share-link.js";
-import { checkUrlStateAgainstManifest, decodeUrlState, encodeUrlState } from "./app/url-state.js";
+import { checkUrlStateAgainstManifest, encodeUrlState } from "./app/url-state.js";
 import { loadManifest } from "./data/export-loader.js";
 import { isLocalExport, openLocalFiles } from "./data/local-files.js";
-import { ProbeDigits } from "./data/probe-digits.js";
 import { SnapshotStore } from "./data/snapshot-store.js";
 import { language, pickLanguage, setLanguage } from "./i18n/i18n.js";
 import { minFpsFrom } from "./model/frame-guard.js";
 import { preprocess, rawDownsample } from "./model/preprocess.js";
 import { ErrorBanner } from "./panels/banner.js";
-import { DigitButtons } from "./panels/digit-buttons.js";
 import { DrawPad } from "./panels/draw-pad.js";
 import { ExportSummary } from "./panels/export-summary.js";
 import { InputPreview } from "./panels/input-preview.js";
 import { createInsightViews } from "./panels/insights/insights-panel.js";
 import { KeyboardNavigation } from "./panels/keyboard-navigation.js";
-import { KioskMode } from "./panels/kiosk-mode.js";
 import { LocalExport } from "./panels/local-export.js";
 import { ModelSwitch } from "./panels/model-switch.js";
 import { NeuronPanel } from "./panels/neuron-panel.js";
 import { OverviewPanel } from "./panels/overview-panel.js";
-import { PadTools } from "./panels/pad-tools.js";
-import { PredictionAnnouncer } from "./panels/prediction-announcer.js";
-import { ProbabilityBars } from "./panels/probability-bars.js";
 import { SceneDescription } from "./panels/scene-description.js";
 import { SettingsPanel } from "./panels/settings-panel.js";
 import { TimelineBar } from "./panels/timeline-bar.js";
@@ -40,7 +35,7 @@ import { TourScene } from "./scene/tour-scene.js";
 
 const $ = (id) => document.getElementById(id);
 // A museum kiosk (?kiosk, or #kiosk in a link): nothing leads away, idle → the attract loop.
-const kiosk = new URLSearchParams(location.search).has("kiosk") || decodeUrlState(location.hash).state.kiosk === true;
+const kiosk = isKiosk(location);
 
 // The language first: every view is built in it (?lang=de, else a shared link's #lang=de,
 // else the browser's languages).
@@ -131,12 +126,7 @@ const share = new ShareLink({ button: $("copy-link"), field: $("share-url"), sta
 }));
 
 app.addViews(
-  pad,
-  new PadTools({ clear: $("clear"), eraser: $("eraser"), hint: $("pad-hint") }, pad),
-  new DigitButtons(document.querySelector(".digit-buttons"), {
-    onDigit: (pixels) => app.loadDigit(pixels),
-    onError: (error) => banner.show({ key: "error.probe" }, { detail: error }),
-  }),
+  ...padViews(document, { app, pad, banner }),
   network,
   new KeyboardNavigation($("network"), $("network-focus"), {
     onFocus: (neuron) => app.hoverNeuron(neuron),
@@ -145,8 +135,6 @@ app.addViews(
   new TourScene(stage, network), // after the network view, which lays the neurons out
   new SceneDescription($("network-description")),
   tour,
-  new ProbabilityBars($("probability-bars"), $("prediction")),
-  new PredictionAnnouncer($("prediction-announcement")),
   new InputPreview($("preview"), $("preview-note")),
   timeline,
   new NeuronPanel($("neuron-panel")),
@@ -219,54 +207,7 @@ stage.onAfterRender = (time) => {
 };
 app.mark("settings");
 
-/** Kiosk mode and its attract loop: a real test digit drawn stroke by stroke, the timeline played, the camera turning. */
-function startKiosk() {
-  const options = readAttractOptions(location.search);
-  for (const warning of options.warnings) console.warn(warning);
-  let probe = null;
-  let digit = 0;
-  const lastSnapshot = () => (app.state.manifest?.timeline.length ?? 1) - 1;
-  const attract = new AttractLoop(
-    options,
-    {
-      reset: () => {
-        app.store?.loadAll(); // the loop plays the whole timeline: have it all at hand (snapshotCapacity)
-        app.endTour();
-        app.selectNeuron(null);
-        timeline.stop();
-        app.engageTimeline();
-        stage.resetView();
-        stage.setAutoRotate(true);
-      },
-      clearPad: () => pad.clear(),
-      nextDigit: async () => {
-        const { manifest } = app.state;
-        if (!manifest?.probe) return [];
-        if (probe?.manifest !== manifest) probe = new ProbeDigits(manifest);
-        const { pixels } = await probe.take(digit++ % 10);
-        const [rows, columns] = manifest.model.input.shape;
-        return digitStrokes(pixels, rows, columns, pad.width, pad.height);
-      },
-      drawStroke: (stroke) => pad.drawStroke(stroke),
-      showSnapshot: (index) => timeline.jump(index),
-      snapshotCount: () => app.state.manifest?.timeline.length ?? 0,
-      setRunning: (running) => {
-        kioskMode.setAttract(running);
-        if (running) return;
-        stage.setAutoRotate(false);
-        timeline.jump(lastSnapshot()); // the visitor draws for the trained network
-      },
-      cycleDone: (cycles) => kioskMode.cycleDone(cycles, stage.renderer.info.memory),
-    },
-    { setTimeout: (f, ms) => setTimeout(f, ms), clearTimeout: (id) => clearTimeout(id), requestFrame: (f) => requestAnimationFrame(f) },
-  );
-  const kioskMode = new KioskMode(
-    { body: document.body, viewport: document.querySelector('meta[name="viewport"]'), inviteHost: document.querySelector(".stage") },
-    { onInput: () => attract.poke() },
-  );
-  attract.poke();
-}
-if (kiosk) startKiosk();
+if (kiosk) startKiosk(document, location, { app, pad, stage, timeline });
 
 async function start() {
   if (location.protocol === "file:") {

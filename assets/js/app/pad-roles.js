@@ -9,14 +9,11 @@ import { isRoomCode, newRoomCode, quantise } from "../data/pad-message.js";
 import { hasRelay, PadReceiver, PadSender } from "../data/pad-transport.js";
 import { t } from "../i18n/i18n.js";
 import { preprocess, rawDownsample } from "../model/preprocess.js";
-import { DigitButtons } from "../panels/digit-buttons.js";
 import { DrawPad } from "../panels/draw-pad.js";
 import { PadInvite, PadStatus } from "../panels/pad-invite.js";
-import { PadTools } from "../panels/pad-tools.js";
-import { PredictionAnnouncer } from "../panels/prediction-announcer.js";
-import { ProbabilityBars } from "../panels/probability-bars.js";
 import { SettingsPanel } from "../panels/settings-panel.js";
 import { App } from "./app.js";
+import { padViews } from "./pad-views.js";
 import { readLink } from "./share-link.js";
 
 const ROLES = new Set(["pad", "display"]);
@@ -77,25 +74,14 @@ export function startPadPage(document, location, { banner, notice }) {
     // A display that opens after the pad's last stroke still gets the picture.
     if (app.state.snapshot) document.body.dataset.padSeq = String(sender.send(app.state.pixels && quantise(app.state.pixels)).seq);
   });
-  app.addViews(
-    pad,
-    new PadTools({ clear: $("clear"), eraser: $("eraser"), hint: $("pad-hint") }, pad),
-    new DigitButtons(document.querySelector(".digit-buttons"), {
-      onDigit: (pixels) => app.loadDigit(pixels),
-      onError: (error) => banner.show({ key: "error.probe" }, { detail: error }),
-    }),
-    new ProbabilityBars($("probability-bars"), $("prediction")),
-    new PredictionAnnouncer($("prediction-announcement")),
-    settingsPanel,
-    {
-      update(state, changed) {
-        if (changed.has("pixels") && sender) {
-          document.body.dataset.padSeq = String(sender.send(state.pixels && quantise(state.pixels)).seq);
-        }
-        if (state.snapshot && document.body.dataset.ready !== "true") document.body.dataset.ready = "true";
-      },
+  app.addViews(...padViews(document, { app, pad, banner }), settingsPanel, {
+    update(state, changed) {
+      if (changed.has("pixels") && sender) {
+        document.body.dataset.padSeq = String(sender.send(state.pixels && quantise(state.pixels)).seq);
+      }
+      if (state.snapshot && document.body.dataset.ready !== "true") document.body.dataset.ready = "true";
     },
-  );
+  });
   app.mark("settings");
   (async function start() {
     try {
