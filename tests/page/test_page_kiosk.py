@@ -5,6 +5,8 @@ GPU's buffers as they were."""
 
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 import pytest
 from page_helpers import TEST_CONTEXT, canvas_pixels, manifest, open_page
@@ -15,15 +17,20 @@ HIDDEN_IN_KIOSK = ["#copy-link", "#open-export", "#open-export-input", "#lang", 
 TIMELINE = [entry["id"] for entry in manifest()["timeline"]]
 
 
+@contextlib.contextmanager
 def kiosk_page(browser, url: str, width: int, height: int):
+    """A touch-screen page at `url`, ready, with its CDP session; closed after the `with`."""
     context = browser.new_context(**TEST_CONTEXT, viewport={"width": width, "height": height}, has_touch=True)
     page = context.new_page()
     page.errors, page.warnings = [], []
     page.on("pageerror", lambda exc: page.errors.append(str(exc)))
     page.on("console", lambda msg: {"error": page.errors, "warning": page.warnings}.get(msg.type, []).append(msg.text))
     page.cdp = context.new_cdp_session(page)
-    open_page(page, url)
-    return page
+    try:
+        open_page(page, url)
+        yield page
+    finally:
+        context.close()
 
 
 def touch_at(page, x: float, y: float) -> None:
@@ -53,8 +60,7 @@ def two_frames(page) -> None:
 @pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920)], ids=["landscape", "portrait"])
 def test_kiosk_mode_is_a_locked_full_screen_layout(browser, site_server, artifacts_dir, size):
     width, height = size
-    page = kiosk_page(browser, f"{site_server.url}/?kiosk", width, height)
-    try:
+    with kiosk_page(browser, f"{site_server.url}/?kiosk", width, height) as page:
         assert page.get_attribute("body", "data-kiosk") == "true"
         for selector in HIDDEN_IN_KIOSK:
             assert not page.is_visible(selector), f"{selector} is reachable in kiosk mode"
@@ -99,25 +105,19 @@ def test_kiosk_mode_is_a_locked_full_screen_layout(browser, site_server, artifac
         assert small == [], f"big buttons: {small}"
         page.screenshot(path=str(artifacts_dir / f"page-kiosk-{width}x{height}.png"))
         assert page.errors == []
-    finally:
-        page.context.close()
 
 
 def test_hash_kiosk_turns_kiosk_mode_on_and_the_link_keeps_it(browser, site_server):
-    page = kiosk_page(browser, f"{site_server.url}/#kiosk", 1920, 1080)
-    try:
+    with kiosk_page(browser, f"{site_server.url}/#kiosk", 1920, 1080) as page:
         assert page.get_attribute("body", "data-kiosk") == "true"
         page.click("#digit-3")
         page.wait_for_function("/snapshot=/.test(location.hash)")
         assert page.evaluate("new URLSearchParams(location.hash.slice(1)).has('kiosk')")
         assert page.errors == []
-    finally:
-        page.context.close()
 
 
 def test_idle_starts_the_attract_loop_and_a_touch_ends_it_with_a_clean_pad(browser, site_server, artifacts_dir):
-    page = kiosk_page(browser, f"{site_server.url}/?kiosk&idle=6&attract-cycle=4", 1920, 1080)
-    try:
+    with kiosk_page(browser, f"{site_server.url}/?kiosk&idle=6&attract-cycle=4", 1920, 1080) as page:
         page.wait_for_selector("body[data-attract=true]", timeout=15_000)
         assert page.is_visible("#attract-invite")
         assert page.text_content("#attract-invite") == "Draw a digit"
@@ -154,19 +154,14 @@ def test_idle_starts_the_attract_loop_and_a_touch_ends_it_with_a_clean_pad(brows
         assert ink[60:, :].max() == 0 and ink[:, 60:].max() == 0, "and nothing of the attract digit is left"
         page.wait_for_selector("body[data-attract=true]", timeout=15_000)  # idle again: the loop starts over
         assert page.errors == []
-    finally:
-        page.context.close()
 
 
 def test_a_bad_idle_value_warns_and_keeps_the_default(browser, site_server):
-    page = kiosk_page(browser, f"{site_server.url}/?kiosk&idle=abc", 1280, 800)
-    try:
+    with kiosk_page(browser, f"{site_server.url}/?kiosk&idle=abc", 1280, 800) as page:
         page.wait_for_timeout(1500)
         assert "?idle=abc is not a number of seconds: using 90" in page.warnings
         assert page.get_attribute("body", "data-attract") is None
         assert page.errors == []
-    finally:
-        page.context.close()
 
 
 def metrics(page) -> dict:
@@ -193,8 +188,7 @@ def wait_for_cycles(page, count: int, timeout: float) -> None:
     strict=True, reason="the JS heap still grows +7% over 200 cycles: browser-internal records and JIT code"
 )
 def test_two_hundred_attract_cycles_leave_heap_dom_and_gpu_as_they_were(browser, site_server):
-    page = kiosk_page(browser, f"{site_server.url}/?kiosk&idle=1&attract-cycle=0.3", 1280, 720)
-    try:
+    with kiosk_page(browser, f"{site_server.url}/?kiosk&idle=1&attract-cycle=0.3", 1280, 720) as page:
         page.cdp.send("Performance.enable")
         wait_for_cycles(page, 10, 30_000)
         early = metrics(page)
@@ -208,5 +202,3 @@ def test_two_hundred_attract_cycles_leave_heap_dom_and_gpu_as_they_were(browser,
         assert abs(late["nodes"] - early["nodes"]) <= 0.05 * early["nodes"], (early, late)
         assert late["gpu"] == early["gpu"], (early, late)
         assert page.errors == []
-    finally:
-        page.context.close()
