@@ -35,6 +35,26 @@ def bars(page) -> list[str]:
     return page.locator(".bar-value").all_inner_texts()
 
 
+def dot_on_sparkline(page) -> tuple[float, float]:
+    """Where the shown snapshot's dot is, over the sparkline (its centre, in the canvas's CSS pixels)."""
+    return tuple(
+        page.evaluate("""() => {
+        const line = document.querySelector('#timeline-sparkline').getBoundingClientRect();
+        const dot = document.querySelector('.timeline-dot').getBoundingClientRect();
+        return [dot.x + dot.width / 2 - line.x, dot.y + dot.height / 2 - line.y];
+    }""")
+    )
+
+
+def sparkline_point(page, timeline: list[dict], index: int) -> tuple[float, float]:
+    """Snapshot `index`'s point on the sparkline: x under the range thumb, y its test accuracy."""
+    width, height = page.evaluate(
+        "() => { const c = document.querySelector('#timeline-sparkline'); return [c.clientWidth, c.clientHeight]; }"
+    )
+    x = 8 + index / (len(timeline) - 1) * (width - 16)
+    return x, height - 4 - timeline[index]["metrics"]["test_accuracy"] * (height - 8)
+
+
 def test_scrubbing_fetches_only_the_new_snapshot_and_updates_the_guess(page, serve, artifacts_dir):
     timeline = manifest()["timeline"]
     file = lambda i: timeline[i]["file"].rsplit("/", 1)[-1]  # noqa: E731
@@ -67,6 +87,9 @@ def test_scrubbing_fetches_only_the_new_snapshot_and_updates_the_guess(page, ser
     wait_for_snapshot(page, timeline[1]["id"])
     settle(server)
     assert snapshot_requests(server.requests[mark:]) == [file(2)], "only the next neighbour is prefetched"
+    # The sparkline marks the snapshot shown (a dot moved over it: a step repaints nothing else).
+    for axis, (at, expected) in enumerate(zip(dot_on_sparkline(page), sparkline_point(page, timeline, 1))):
+        assert abs(at - expected) < 0.75, f"the dot's {'xy'[axis]} is {at}, the snapshot's point {expected}"
     page.screenshot(path=str(artifacts_dir / "page-timeline-early.png"))
     assert page.errors == []
 

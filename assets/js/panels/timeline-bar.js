@@ -1,6 +1,8 @@
 // The training timeline: #timeline range (native keyboard: arrows, Home, End),
 // play/pause, the label of the requested snapshot, the test accuracy of the
 // one shown, and a sparkline of accuracy over the whole run behind the track.
+// The sparkline is drawn when the export or its size changes; the shown snapshot's
+// dot is an element moved over it, so a timeline step repaints nothing but the dot.
 
 import { t } from "../i18n/i18n.js";
 import { el } from "./dom.js";
@@ -19,9 +21,11 @@ export class TimelineBar {
     this.range.addEventListener("input", () => this.onScrub(Number(this.range.value)));
     this.play.addEventListener("click", () => (this.timer ? this.stop() : this.start()));
     new ResizeObserver(() => this.drawSparkline()).observe(this.sparkline);
+    this.points = []; // the sparkline's point per snapshot, in CSS pixels of the track
+    this.dot = el("span", { class: "timeline-dot", "aria-hidden": "true", hidden: "" });
     // The snapshot with the lowest validation loss (an export trained with --val-size).
     this.best = el("span", { id: "timeline-best", class: "timeline-best", hidden: "" });
-    this.sparkline.after(this.best);
+    this.sparkline.after(this.dot, this.best);
   }
 
   start() {
@@ -82,13 +86,13 @@ export class TimelineBar {
         : "";
     this.accuracy.textContent = shown ? formatAccuracy(shown.metrics?.test_accuracy) : "–";
     this.container.dataset.snapshot = shown ? shown.id : "";
-    if (changed.has("snapshot") || changed.has("manifest")) this.drawSparkline();
+    if (changed.has("manifest")) this.drawSparkline();
+    else if (changed.has("snapshot")) this.placeDot();
   }
 
-  /** Test accuracy per snapshot as a soft line, with the shown snapshot marked. */
+  /** Test accuracy per snapshot as a soft line; the shown snapshot's dot is placed on it. */
   drawSparkline() {
     const manifest = this.state?.manifest;
-    const current = this.state?.snapshot?.index ?? -1;
     const canvas = this.sparkline;
     const width = canvas.clientWidth,
       height = canvas.clientHeight;
@@ -104,6 +108,7 @@ export class TimelineBar {
       const y = height - 4 - (entry.metrics?.test_accuracy ?? 0) * (height - 8);
       return [x, y];
     });
+    this.points = points;
     context.lineWidth = 1.5;
     context.strokeStyle = "rgba(240, 160, 75, 0.55)";
     context.beginPath();
@@ -113,12 +118,13 @@ export class TimelineBar {
     }
     context.stroke();
     this.placeBest(manifest, points);
-    if (points[current]) {
-      context.fillStyle = "#ffcf7a";
-      context.beginPath();
-      context.arc(points[current][0], points[current][1], 3.5, 0, Math.PI * 2);
-      context.fill();
-    }
+    this.placeDot();
+  }
+
+  placeDot() {
+    const point = this.points[this.state?.snapshot?.index ?? -1];
+    this.dot.hidden = !point;
+    if (point) this.dot.style.transform = `translate(${point[0]}px, ${point[1]}px)`;
   }
 
   placeBest(manifest, points) {
