@@ -5,10 +5,14 @@ draws, and malformed, oversized and flooding requests leave the display working.
 
 from __future__ import annotations
 
+import io
 import sys
 
+import numpy as np
 import pytest
+import zxingcpp
 from page_helpers import REPO, TEST_CONTEXT, draw_digit, first_of_each_class, mnist_test_set, open_page
+from PIL import Image
 from test_page_pad_roles import wait_for_guess
 
 sys.path.insert(0, str(REPO / "tests" / "kiosk"))  # the kiosk server's test client
@@ -47,6 +51,12 @@ def test_a_pad_in_another_browser_context_draws_for_the_display(browser, kiosk, 
         assert display.is_visible("#pad-qr") and int(display.get_attribute("#pad-qr", "data-modules")) >= 25
         assert display.text_content("#pad-url") == f"{kiosk.url}/?role=pad&room={ROOM}"
         display.locator("#pad-invite").screenshot(path=str(artifacts_dir / "pad-kiosk-invite.png"))
+        # The QR code as the screen shows it, read by an independent decoder: the pad's address.
+        shown = np.asarray(Image.open(io.BytesIO(display.locator("#pad-qr").screenshot())).convert("L"))
+        codes = zxingcpp.read_barcodes(shown)
+        assert [(code.format, code.text) for code in codes] == [
+            (zxingcpp.BarcodeFormat.QRCode, display.text_content("#pad-url"))
+        ]
 
         open_page(pad, display.text_content("#pad-url"))
         pairs = []
