@@ -92,6 +92,12 @@ def test_a_pad_in_another_browser_context_draws_for_the_display(browser, kiosk, 
         assert wait_for_guess(pad, display) == ("3", "3")
         display.screenshot(path=str(artifacts_dir / "pad-kiosk-display.png"))
         pad.screenshot(path=str(artifacts_dir / "pad-kiosk-phone.png"))
+
+        # The phone's browser reloads the pad: it is still the room's pad, not a busy second one.
+        open_page(pad, pad.url)
+        draw_digit(pad, images[first_of_each_class(labels)[2]])
+        assert wait_for_guess(pad, display) == ("2", "2")
+        assert pad.get_attribute("#pad-status", "data-status") in ("relay", "slow")
         assert display.errors == [], display.errors
         assert all("429" in error for error in pad.errors), pad.errors
     finally:

@@ -32,6 +32,27 @@ export function pageRoom(search) {
 
 const randomBytes = (bytes) => crypto.getRandomValues(bytes);
 
+/** The relay's token for `room` in this tab's sessionStorage (which a private window may refuse: then none). */
+function sessionTokenStore(room) {
+  const key = `mnist-pad-token:${room}`;
+  return {
+    load() {
+      try {
+        return sessionStorage.getItem(key) ?? "";
+      } catch {
+        return "";
+      }
+    },
+    save(token) {
+      try {
+        sessionStorage.setItem(key, token);
+      } catch {
+        // not kept: a reload waits out the relay's idle time, as without storage
+      }
+    },
+  };
+}
+
 function newSession() {
   return Array.from(randomBytes(new Uint8Array(8)), (byte) => byte.toString(16).padStart(2, "0")).join("");
 }
@@ -65,7 +86,9 @@ export function startPadPage(document, location, { banner, notice }) {
   const pad = new DrawPad($("draw-pad"), { onChange: () => app.inkChanged() });
   const status = new PadStatus(document.querySelector(".pad-panel"), room);
   // Without a room the pad draws for itself: it has no display to find.
-  const sender = room ? new PadSender({ room, session: newSession(), relay: false, onStatus: (s) => status.show(s) }) : null;
+  const sender = room
+    ? new PadSender({ room, session: newSession(), relay: false, onStatus: (s) => status.show(s), tokenStore: sessionTokenStore(room) })
+    : null;
   status.show(room ? "connecting" : "no-room");
   hasRelay().then((relay) => {
     if (!sender) return;

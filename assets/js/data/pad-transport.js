@@ -10,6 +10,10 @@ import { encodePadUpdate, PadUpdateReader } from "./pad-message.js";
 export const RELAY_HEADER = "x-kiosk-relay";
 const TOKEN_HEADER = "x-pad-token";
 const RETRY_MS = 250;
+// The relay's tokens (secrets.token_urlsafe): anything else is not sent as a header, whose
+// invalid characters would make every fetch throw.
+const TOKEN = /^[A-Za-z0-9_-]{1,64}$/;
+const NO_TOKEN_STORE = { load: () => "", save: () => {} };
 
 const channelName = (room) => `mnist-pad:${room}`;
 
@@ -30,9 +34,19 @@ export async function hasRelay(fetchImpl = fetch) {
  * onStatus(status): "relay" (the display's server takes our updates), "local" (no relay:
  * this browser's windows only), "busy" (another pad draws in this room), "no-display"
  * (no display has this room open), "slow" (rate-limited: retrying).
+ * tokenStore ({ load(), save(token) }) keeps the relay's token across reloads of the pad's
+ * page, so a reloaded pad is still the room's pad instead of "busy" until its old self times out.
  */
 export class PadSender {
-  constructor({ room, session, relay, onStatus, fetchImpl = fetch, now = () => performance.timeOrigin + performance.now() }) {
+  constructor({
+    room,
+    session,
+    relay,
+    onStatus,
+    tokenStore = NO_TOKEN_STORE,
+    fetchImpl = fetch,
+    now = () => performance.timeOrigin + performance.now(),
+  }) {
     this.room = room;
     this.session = session;
     this.relay = relay;
@@ -41,7 +55,8 @@ export class PadSender {
     this.now = now;
     this.seq = 0;
     this.channel = new BroadcastChannel(channelName(room));
-    this.token = "";
+    this.tokenStore = tokenStore;
+    this.token = validToken(tokenStore.load());
     this.inFlight = false;
     this.waiting = null; // the newest update not yet posted to the relay
   }
@@ -69,7 +84,8 @@ export class PadSender {
         body: JSON.stringify(update),
       });
       if (response.ok) {
-        this.token = (await response.json()).token;
+        this.token = validToken((await response.json()).token);
+        this.tokenStore.save(this.token);
         this.onStatus("relay");
       } else if (response.status === 409) this.onStatus("busy");
       else if (response.status === 404) this.onStatus("no-display");
@@ -93,6 +109,10 @@ export class PadSender {
   close() {
     this.channel.close();
   }
+}
+
+function validToken(token) {
+  return typeof token === "string" && TOKEN.test(token) ? token : "";
 }
 
 /**

@@ -1,0 +1,67 @@
+// The pad's relay token (data/pad-transport.js PadSender): kept across reloads through its
+// token store, and only ever sent as a header when it has the relay's token form.
+
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { PadSender } from "../../assets/js/data/pad-transport.js";
+
+const ROOM = "W3XY7Z";
+
+/** A relay that answers every POST with `token`, recording the token header each one carried. */
+function fakeRelay(token) {
+  const sent = [];
+  const fetchImpl = async (url, init) => {
+    assert.equal(url, `relay/${ROOM}`);
+    sent.push(init.headers["x-pad-token"]);
+    return { ok: true, status: 200, json: async () => ({ token }) };
+  };
+  return { sent, fetchImpl };
+}
+
+function memoryStore(initial) {
+  const store = { value: initial, load: () => store.value, save: (token) => (store.value = token) };
+  return store;
+}
+
+async function postOnce(sender) {
+  sender.send(null);
+  while (sender.inFlight) await new Promise((done) => setTimeout(done, 1));
+}
+
+test("a reloaded pad sends the token its page kept, and keeps the relay's new one", async () => {
+  const relay = fakeRelay("newToken_-123");
+  const store = memoryStore("keptToken-42");
+  const sender = new PadSender({
+    room: ROOM,
+    session: "s",
+    relay: true,
+    onStatus: () => {},
+    tokenStore: store,
+    fetchImpl: relay.fetchImpl,
+  });
+  await postOnce(sender);
+  await postOnce(sender);
+  sender.close();
+  assert.deepEqual(relay.sent, ["keptToken-42", "newToken_-123"]);
+  assert.equal(store.value, "newToken_-123");
+});
+
+test("a stored or answered token that is not the relay's form is never sent as a header", async () => {
+  for (const bad of ["line\nbreak", "x".repeat(65), "ünicode", 42, null]) {
+    const relay = fakeRelay(bad);
+    const store = memoryStore(bad);
+    const sender = new PadSender({
+      room: ROOM,
+      session: "s",
+      relay: true,
+      onStatus: () => {},
+      tokenStore: store,
+      fetchImpl: relay.fetchImpl,
+    });
+    await postOnce(sender);
+    await postOnce(sender);
+    sender.close();
+    assert.deepEqual(relay.sent, ["", ""], `token ${JSON.stringify(bad)}`);
+    assert.equal(store.value, "");
+  }
+});
