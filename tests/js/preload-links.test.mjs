@@ -37,11 +37,7 @@ test("index.html preloads exactly main.js's static import graph and the default 
 test("the graph reaches three.js through the import map and the manifest is the page's default", () => {
   const { modules, fetches } = expectedPreloads();
   assert.equal(DEFAULT_EXPORT, PAGE_DEFAULT_EXPORT);
-  for (const vendored of [
-    "assets/vendor/three/three.module.js",
-    "assets/vendor/three/three.core.js",
-    "assets/vendor/three/addons/controls/OrbitControls.js",
-  ]) {
+  for (const vendored of ["assets/vendor/three/three.module.js", "assets/vendor/three/addons/controls/OrbitControls.js"]) {
     assert.ok(modules.includes(vendored), vendored);
   }
   assert.ok(modules.includes("assets/js/scene/connection-lines.js") && modules.length > 50);
