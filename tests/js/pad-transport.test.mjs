@@ -23,14 +23,10 @@ function memoryStore(initial) {
   return store;
 }
 
-async function postOnce(sender) {
-  sender.send(null);
-  while (sender.inFlight) await new Promise((done) => setTimeout(done, 1));
-}
-
-test("a reloaded pad sends the token its page kept, and keeps the relay's new one", async () => {
-  const relay = fakeRelay("newToken_-123");
-  const store = memoryStore("keptToken-42");
+/** Two updates from a pad whose page kept `kept`, to a relay that answers `answered`: the tokens sent, and the one kept after. */
+async function twoPosts(kept, answered) {
+  const relay = fakeRelay(answered);
+  const store = memoryStore(kept);
   const sender = new PadSender({
     room: ROOM,
     session: "s",
@@ -39,29 +35,20 @@ test("a reloaded pad sends the token its page kept, and keeps the relay's new on
     tokenStore: store,
     fetchImpl: relay.fetchImpl,
   });
-  await postOnce(sender);
-  await postOnce(sender);
+  for (let post = 0; post < 2; post++) {
+    sender.send(null);
+    while (sender.inFlight) await new Promise((done) => setTimeout(done, 1));
+  }
   sender.close();
-  assert.deepEqual(relay.sent, ["keptToken-42", "newToken_-123"]);
-  assert.equal(store.value, "newToken_-123");
+  return { sent: relay.sent, kept: store.value };
+}
+
+test("a reloaded pad sends the token its page kept, and keeps the relay's new one", async () => {
+  assert.deepEqual(await twoPosts("keptToken-42", "newToken_-123"), { sent: ["keptToken-42", "newToken_-123"], kept: "newToken_-123" });
 });
 
 test("a stored or answered token that is not the relay's form is never sent as a header", async () => {
   for (const bad of ["line\nbreak", "x".repeat(65), "ünicode", 42, null]) {
-    const relay = fakeRelay(bad);
-    const store = memoryStore(bad);
-    const sender = new PadSender({
-      room: ROOM,
-      session: "s",
-      relay: true,
-      onStatus: () => {},
-      tokenStore: store,
-      fetchImpl: relay.fetchImpl,
-    });
-    await postOnce(sender);
-    await postOnce(sender);
-    sender.close();
-    assert.deepEqual(relay.sent, ["", ""], `token ${JSON.stringify(bad)}`);
-    assert.equal(store.value, "");
+    assert.deepEqual(await twoPosts(bad, bad), { sent: ["", ""], kept: "" }, `token ${JSON.stringify(bad)}`);
   }
 });
