@@ -1,6 +1,7 @@
 // The <link> lines index.html needs so the browser fetches the whole first frame in one
-// round trip: a modulepreload for every module main.js reaches through static imports
-// (three.js through the import map included), and a fetch preload for the default
+// round trip: a modulepreload for every module the page's bundle (assets/bundle/main.js,
+// built from assets/js/ by scripts/build-page.mjs) reaches through static imports
+// (three.js through the import map), and a fetch preload for the default
 // manifest and the snapshot it shows first (its last), named as the committed manifest
 // names them. preload-links.test.mjs compares them with index.html; after a re-export
 // or a new import, `node tests/js/preload-links.mjs` prints the block to paste.
@@ -11,7 +12,7 @@ import { fileURLToPath } from "node:url";
 import { DEFAULT_IMPORT_MAP, staticImportGraph } from "./import-graph.mjs";
 
 export const REPO = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-export const ENTRY = "assets/js/main.js";
+export const ENTRY = "assets/bundle/main.js";
 export const DEFAULT_EXPORT = "exports/mlp_weights.json";
 
 /** The "imports" of the import map in `html`. */

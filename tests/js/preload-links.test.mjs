@@ -29,7 +29,7 @@ function problems(root) {
   return lines;
 }
 
-test("index.html preloads exactly main.js's static import graph and the default export's first files", () => {
+test("index.html preloads exactly the bundle's static import graph and the default export's first files", () => {
   const found = problems(REPO);
   assert.deepEqual(found, [], `${found.join("\n")}\n\nPaste this block into index.html's head:\n${linkBlock(expectedPreloads())}`);
 });
@@ -40,14 +40,14 @@ test("the graph reaches three.js through the import map and the manifest is the 
   for (const vendored of ["assets/vendor/three/three.module.js", "assets/vendor/three/addons/controls/OrbitControls.js"]) {
     assert.ok(modules.includes(vendored), vendored);
   }
-  assert.ok(modules.includes("assets/js/scene/connection-lines.js") && modules.length > 50);
+  assert.equal(modules.length, 2, "the page's own modules are one bundle: nothing of assets/js/ is loaded");
   assert.match(fetches[1], /^exports\/mlp_weights\/.+\.safetensors$/);
 });
 
 /** A copy of the page's files in the scratch folder, with `edit` applied. */
 function copyWith(name, edit) {
   const root = join(scratch, name);
-  for (const part of ["index.html", "assets/js", "assets/vendor", "exports/mlp_weights.json"]) {
+  for (const part of ["index.html", "assets/bundle", "assets/vendor", "exports/mlp_weights.json"]) {
     cpSync(join(REPO, part), join(root, part), { recursive: true });
   }
   edit(root);
@@ -55,21 +55,17 @@ function copyWith(name, edit) {
 }
 
 test("the check fails on a new import, a removed one and a re-exported default snapshot", () => {
+  const bundle = (root) => join(root, "assets/bundle/main.js");
   const added = copyWith("added", (root) => {
-    writeFileSync(join(root, "assets/js/model/extra.js"), "export const x = 1;\n");
-    const path = join(root, "assets/js/model/palette.js");
-    writeFileSync(path, `import { x } from "./extra.js";\n${readFileSync(path, "utf8")}`);
+    writeFileSync(join(root, "assets/vendor/three/addons/extra.js"), "export const x = 1;\n");
+    writeFileSync(bundle(root), `import "three/addons/extra.js";\n${readFileSync(bundle(root), "utf8")}`);
   });
-  assert.deepEqual(problems(added), ["missing assets/js/model/extra.js"]);
+  assert.deepEqual(problems(added), ["missing assets/vendor/three/addons/extra.js"]);
 
   const removed = copyWith("removed", (root) => {
-    const path = join(root, "assets/js/main.js");
-    const source = readFileSync(path, "utf8")
-      .replace(/^import \{ TourScene \}.*\n/m, "")
-      .replace(/new TourScene\(/g, "(");
-    writeFileSync(path, source);
+    writeFileSync(bundle(root), 'import * as THREE from "three";\nconsole.log(THREE.REVISION);\n');
   });
-  assert.deepEqual(problems(removed), ["stale assets/js/scene/tour-scene.js"]);
+  assert.deepEqual(problems(removed), ["stale assets/vendor/three/addons/controls/OrbitControls.js"]);
 
   const retrained = copyWith("retrained", (root) => {
     const path = join(root, "exports/mlp_weights.json");
