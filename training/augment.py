@@ -45,7 +45,7 @@ ASPECT = (0.8, 1.2)  # width / height
 OFFSET = 1.5  # ± px, on top of the whole-pixel shifts
 ELASTIC = 0.03  # std of each sine mode's amplitude, in grid units (1 = half the image): ~0.6 px typical
 THICKNESS = (0.4, 1.0)  # how much of a full dilation or erosion
-DRAWN_POOL, POOL_SEED = 24000, 16  # training digits that may be redrawn as fast drawings
+DRAWN_POOL, POOL_SEED = 36000, 16  # training digits that may be redrawn as fast drawings
 
 
 def draw_shifts(count: int, generator: torch.Generator) -> list[tuple[int, int]]:

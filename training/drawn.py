@@ -145,14 +145,17 @@ def paint(segments: torch.Tensor, valid: torch.Tensor, radius: torch.Tensor) -> 
     dx, dy = x1 - x0, y1 - y0
     inverse = 1 / (dx * dx + dy * dy).clamp_min(1e-9)
     out = torch.empty(len(segments), SIDE * SIDE)
+    used = valid.sum(1)
+    order = torch.argsort(used)  # chunks of digits with as many segments: fewer unused columns
     for start in range(0, len(segments), CHUNK):
-        part = slice(start, start + CHUNK)
-        ex, ey = px - x0[part], py - y0[part]  # [c, 784, m]
-        t = (ex * dx[part]).addcmul_(ey, dy[part]).mul_(inverse[part]).clamp_(0, 1)
-        ex.addcmul_(t, dx[part], value=-1)
-        ey.addcmul_(t, dy[part], value=-1)
+        part = order[start : start + CHUNK]
+        m = int(used[part].max())  # the valid segments come first (`events`)
+        ex, ey = px - x0[part, :, :m], py - y0[part, :, :m]  # [c, 784, m]
+        t = (ex * dx[part, :, :m]).addcmul_(ey, dy[part, :, :m]).mul_(inverse[part, :, :m]).clamp_(0, 1)
+        ex.addcmul_(t, dx[part, :, :m], value=-1)
+        ey.addcmul_(t, dy[part, :, :m], value=-1)
         distance = ex.mul_(ex).addcmul_(ey, ey).amin(2).sqrt_()  # [c, 784]
-        r = radius[start : start + CHUNK, None]
+        r = radius[part, None]
         half = (1 + CORE) / 2 * r  # a hard disc with the brush's ink: full core, half of the rim
         blur = (r * (1 - CORE)).clamp_min(1.0)  # the rim's softness, at least the fit's pixel
         # the part of a window `blur` wide around the pixel's distance inside the disc, per unit
