@@ -62,6 +62,8 @@ def cache_dir() -> Path:
 def load_strokes(images: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
     """`trace(images)` as tensors, from the cache when these exact digits were traced before
     (keyed by their checksum); otherwise traced now (about 1.6 ms a digit) and cached."""
+    if not len(images):
+        return torch.zeros(0, STROKES, POINTS, 2), torch.zeros(0, STROKES)
     digest = hashlib.sha256(np.ascontiguousarray(images, dtype=np.uint8).tobytes()).hexdigest()[:20]
     path = cache_dir() / f"strokes-v{CACHE_VERSION}-{len(images)}-{digest}.npz"
     try:
@@ -192,6 +194,19 @@ def normalise_stroke_width(images: torch.Tensor) -> torch.Tensor:
 def draw(points: torch.Tensor, lengths: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
     """Traced digits (`trace`'s arrays, each with at least one stroke) → ink [n, 28, 28]
     (0..1) of them drawn fast on the pad and preprocessed as the page does."""
+    if not len(points):  # a small training set may have no pool digit in a redrawn half
+        return torch.zeros(0, SIDE, SIDE)
+    threads = torch.get_num_threads()
+    # one thread: these are many mid-sized ops, which crawl when two threads wait for a busy
+    # machine's cores (5× slower measured), and the pixels never depend on the thread count
+    torch.set_num_threads(1)
+    try:
+        return _draw(points, lengths, generator)
+    finally:
+        torch.set_num_threads(threads)
+
+
+def _draw(points: torch.Tensor, lengths: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
     counts = torch.randint(EVENTS[0], EVENTS[1] + 1, (len(points),), generator=generator).float()
     segments, valid = events(points, lengths, counts)
     placed, radius = place(segments, valid, generator)

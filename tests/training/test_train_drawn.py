@@ -117,12 +117,24 @@ def test_traced_strokes_are_cached_by_the_digits_checksum(mnist, tmp_path, monke
 
 
 def test_the_augmenter_draws_its_pool_and_distorts_the_rest_of_the_redrawn_half(mnist, monkeypatch):
-    monkeypatch.setattr(augment, "DRAWN_POOL", 300)
     padded = normalise(mnist.train_images[:600], augment.MAX_SHIFT)
-    augmenter = augment.Augmenter(padded, 1, epochs=1)
+    augmenter = augment.Augmenter(padded, 1, epochs=1, pool_size=300)
     augmenter.epoch()
     changed = (augmenter.images - padded).abs().amax(dim=(1, 2)) > 1e-4
     in_pool = torch.zeros(600, dtype=torch.bool)
     in_pool[augmenter.pool] = True
     assert int(changed.sum()) == round(augment.SHARE * 600)
     assert 100 < int((changed & in_pool).sum()) < 200  # about half of the pool was redrawn
+
+
+def test_no_pool_digit_in_a_redrawn_half_draws_nothing_and_an_empty_pool_traces_nothing(mnist, monkeypatch, capsys):
+    assert drawn.draw(torch.zeros(0, drawn.STROKES, drawn.POINTS, 2), torch.zeros(0, drawn.STROKES), None).shape == (
+        0,
+        SIDE,
+        SIDE,
+    )
+    padded = normalise(mnist.train_images[:100], augment.MAX_SHIFT)
+    augmenter = augment.Augmenter(padded, 1, epochs=1, pool_size=0)
+    augmenter.epoch()
+    changed = (augmenter.images - padded).abs().amax(dim=(1, 2)) > 1e-4
+    assert int(changed.sum()) == round(augment.SHARE * 100) and capsys.readouterr().err == ""
