@@ -40,7 +40,7 @@ function piece(network, result) {
   return parts.join("|");
 }
 
-function checkAgainstFiniteDifferences(network, pixels, classIndex, { minShare = 0.3, relative = 5e-3 } = {}) {
+function checkAgainstFiniteDifferences(network, pixels, classIndex, { minShare = 0.4, relative = 5e-3 } = {}) {
   const input = manifest.model.input;
   const computer = new SaliencyComputer(network);
   const base = network.forward(normalise(pixels, input));
@@ -68,9 +68,8 @@ function checkAgainstFiniteDifferences(network, pixels, classIndex, { minShare =
     );
     checked++;
   }
-  // 0.3: with the export trained on distorted digits (issue 16) one probe digit keeps 49% of
-  // its nudges in one piece, with drawn digits too 34% — more units sit near their kink; every
-  // kept nudge is still checked
+  // 0.4: with the export trained on distorted digits (issue 16) one probe digit keeps 49% of
+  // its nudges in one piece — more units sit near their kink; every kept nudge is still checked
   assert.ok(checked > minShare * candidates, `only ${checked} of ${candidates} nudges stayed in one linear piece`);
   assert.ok(scale > 1e-4, "the gradient is not trivially zero");
   for (let j = 0; j < 784; j++) assert.ok(Math.abs(saliency.map[j] - gradient[j] * pixels[j]) < 1e-6, "map = gradient × pixel");
