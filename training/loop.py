@@ -82,7 +82,10 @@ def train(
     shifts = augment.draw_shifts(len(plan), torch.Generator().manual_seed(config.seed * 2)) if config.augment else None
     distorting = config.augment and config.augment_recipe == "distort" and total > 0
     epochs = math.ceil(total / len(data))
-    augmenter = augment.Augmenter(data.images, config.seed + _SEED_STREAM_DISTORT, epochs) if distorting else None
+    augmenter = None
+    if distorting:
+        pool = augment.DRAWN_POOL.get(config.architecture, augment.DRAWN_POOL["mlp"])
+        augmenter = augment.Augmenter(data.images, config.seed + _SEED_STREAM_DISTORT, epochs, pool)
     source = augmenter.images if augmenter else data.images
 
     done = 0

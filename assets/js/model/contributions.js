@@ -98,7 +98,8 @@ export class ConnectionSelector {
     const row = j * inSize;
     // With no threshold and no top-k every connection is kept, zeros included: the same ids in the
     // same order on every stroke, so the drawing buffers only need new colours.
-    let cut = threshold * max;
+    // In float32, as the GPU path keeps its cuts (Float32Array) and compares.
+    let cut = Math.fround(threshold * max);
     let budget = inSize;
     if (topK < inSize) {
       for (let k = 0; k < inSize; k++) this.scratch[k] = Math.abs(source ? weight[row + k] * source[k] : weight[row + k]);
@@ -122,10 +123,10 @@ export class ConnectionSelector {
 
   addFanOut(layer, l, source, max, threshold, k) {
     const { weight, inSize, outSize } = layer;
-    const cut = threshold * max;
+    const cut = Math.fround(threshold * max);
     for (let j = 0; j < outSize; j++) {
       const v = source ? weight[j * inSize + k] * source[k] : weight[j * inSize + k];
-      if (Math.abs(v) >= cut) this.push(this.bases[l] + j * inSize + k, v / max);
+      if (Math.fround(Math.abs(v)) >= cut) this.push(this.bases[l] + j * inSize + k, v / max);
     }
   }
 }
