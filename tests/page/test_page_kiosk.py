@@ -206,8 +206,7 @@ def wait_for_cycles(page, count: int, timeout: float) -> None:
 
 # Not met yet (1280×720, 0.3-s cycles, after a forced GC): nodes and GPU buffers stay put; the
 # JS heap grows 5.97 → 6.30 → 6.42 MB after 10, 110 and 210 cycles (+7.5%; 6.09 → 6.66 in a
-# pytest run), then stays within
-# 6.50–6.54 MB from cycle 220 to 400: a warm-up, not a leak. Heap snapshots (cycles 10 and 210)
+# pytest run), then stays within 6.50–6.54 MB from cycle 220 to 400: a warm-up, not a leak. Heap snapshots (cycles 10 and 210)
 # put it in V8's optimised code (+166 compiled functions, ~350 kB with their metadata: the
 # loop's functions reach the optimising tiers only after a few hundred calls, and a 0.3-s cycle
 # at the test's ~9 frames/s makes ~3 frames) and the long-animation-frame buffer filling to its
