@@ -207,7 +207,7 @@ stage.onAfterRender = (time) => {
 };
 app.mark("settings");
 
-if (kiosk) startKiosk(document, location, { app, pad, stage, timeline });
+if (kiosk) startKiosk(document, location, { app, pad, stage, timeline, share });
 
 async function start() {
   if (location.protocol === "file:") {

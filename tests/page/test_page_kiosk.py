@@ -164,6 +164,32 @@ def test_a_bad_idle_value_warns_and_keeps_the_default(browser, site_server):
         assert page.errors == []
 
 
+LAYOUT_SHIFTS_SINCE = """(since) => new Promise((done) => new PerformanceObserver((list, observer) => {
+    observer.disconnect();
+    done(list.getEntries().filter((entry) => entry.startTime > since).length);
+}).observe({ type: 'layout-shift', buffered: true }))"""
+
+
+def test_attract_cycles_leave_nothing_behind_in_the_browser(browser, site_server):
+    """What a cycle must not do, each a record the browser keeps: rewrite the address (a history
+    update and a favicon reload, i.e. a resource-timing entry, every time) or shift the layout."""
+    with kiosk_page(browser, f"{site_server.url}/?kiosk&idle=1&attract-cycle=0.3", 1280, 720) as page:
+        wait_for_cycles(page, 5, 30_000)
+        since = page.evaluate("performance.now()")
+        hash_before = page.evaluate("location.hash")
+        resources = page.evaluate("performance.getEntriesByType('resource').length")
+        wait_for_cycles(page, 30, 30_000)
+        assert page.evaluate("location.hash") == hash_before, "the demo is not written into the link"
+        assert page.evaluate("performance.getEntriesByType('resource').length") == resources, "nothing is fetched again"
+        assert page.evaluate(LAYOUT_SHIFTS_SINCE, since) == 0, "a new guess moves nothing on the page"
+        touch_at(page, 640, 700)
+        last = TIMELINE[-1]
+        page.wait_for_function(
+            f"new URLSearchParams(location.hash.slice(1)).get('snapshot') === '{last}'", timeout=5_000
+        )
+        assert page.errors == []
+
+
 def metrics(page) -> dict:
     page.cdp.send("HeapProfiler.collectGarbage")
     values = {m["name"]: m["value"] for m in page.cdp.send("Performance.getMetrics")["metrics"]}
@@ -178,14 +204,18 @@ def wait_for_cycles(page, count: int, timeout: float) -> None:
     page.wait_for_function(f"Number(document.body.dataset.attractCycles) >= {count}", timeout=timeout)
 
 
-# Not met yet (1280×720, 0.3-s cycles, after a forced GC): nodes 1039 → 1052 and GPU buffers
-# unchanged, but the JS heap grows 6.06 → 6.36 → 6.48 MB after 10, 110 and 210 cycles (+7%),
-# slowing down. Heap snapshots diffed between cycles 10 and 150 show no object of the page's
-# own growing: the JIT's compiled code and the browser's performance-timeline records
-# (long-animation-frame, layout-shift, resource timings) do. The kiosk now keeps every snapshot
-# decoded (it refetched evicted ones every cycle: +12% before). strict: passes → this fails.
+# Not met yet (1280×720, 0.3-s cycles, after a forced GC): nodes and GPU buffers stay put; the
+# JS heap grows 5.97 → 6.30 → 6.42 MB after 10, 110 and 210 cycles (+7.5%; 6.09 → 6.66 in a
+# pytest run), then stays within 6.50–6.54 MB from cycle 220 to 400: a warm-up, not a leak. Heap snapshots (cycles 10 and 210)
+# put it in V8's optimised code (+166 compiled functions, ~350 kB with their metadata: the
+# loop's functions reach the optimising tiers only after a few hundred calls, and a 0.3-s cycle
+# at the test's ~9 frames/s makes ~3 frames) and the long-animation-frame buffer filling to its
+# cap of 200 (~70 kB; the frames are long because the GPU is software, the page's share of each
+# is ~10-15 ms). With --jitless the code part is gone. The page's own per-cycle records are
+# gone (test above). strict: passes → this fails.
 @pytest.mark.xfail(
-    strict=True, reason="the JS heap still grows +7% over 200 cycles: browser-internal records and JIT code"
+    strict=True,
+    reason="the JS heap warms up +7.5% over cycles 10-210 (V8's optimised code, the LoAF buffer), flat after",
 )
 def test_two_hundred_attract_cycles_leave_heap_dom_and_gpu_as_they_were(browser, site_server):
     with kiosk_page(browser, f"{site_server.url}/?kiosk&idle=1&attract-cycle=0.3", 1280, 720) as page:

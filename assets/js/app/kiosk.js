@@ -11,7 +11,7 @@ export const isKiosk = (location) =>
   new URLSearchParams(location.search).has("kiosk") || decodeUrlState(location.hash).state.kiosk === true;
 
 /** Kiosk mode and its attract loop: a real test digit drawn stroke by stroke, the timeline played, the camera turning. */
-export function startKiosk(document, location, { app, pad, stage, timeline }) {
+export function startKiosk(document, location, { app, pad, stage, timeline, share }) {
   const options = readAttractOptions(location.search);
   for (const warning of options.warnings) console.warn(warning);
   let probe = null;
@@ -43,6 +43,7 @@ export function startKiosk(document, location, { app, pad, stage, timeline }) {
       snapshotCount: () => app.state.manifest?.timeline.length ?? 0,
       setRunning: (running) => {
         kioskMode.setAttract(running);
+        share.hold(running);
         if (running) return;
         stage.setAutoRotate(false);
         timeline.jump(lastSnapshot()); // the visitor draws for the trained network

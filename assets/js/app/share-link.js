@@ -45,6 +45,7 @@ export class ShareLink {
     this.status = status;
     this.readState = readState;
     this.timer = 0;
+    this.held = false;
     button.addEventListener("click", () => this.copy());
   }
 
@@ -57,7 +58,19 @@ export class ShareLink {
    * glides on for seconds) make one write, and a long gesture still updates the link as it goes.
    */
   schedule() {
-    this.timer ||= setTimeout(() => this.write(), WRITE_DELAY_MS);
+    if (!this.held) this.timer ||= setTimeout(() => this.write(), WRITE_DELAY_MS);
+  }
+
+  /**
+   * Held, the link keeps what the visitor last did: the kiosk's attract loop is a demo, and
+   * rewriting the address for it every cycle costs the browser a history update and a favicon
+   * reload each time (issue 14's long-run test). Released, the link catches up.
+   */
+  hold(held) {
+    this.held = held;
+    clearTimeout(this.timer);
+    this.timer = 0;
+    if (!held) this.schedule();
   }
 
   write() {
