@@ -55,6 +55,8 @@ def test_orbit_and_reset_view(page, serve):
     page.click("#digit-8")
     wait_for_prediction(page)
     home = network_stats(page)
+    label = page.locator(".net-label.output").nth(8)  # HTML labels pinned to 3D points follow the camera
+    label_home = label.bounding_box()
     box = page.locator("#network").bounding_box()
     page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.8)
     page.mouse.down()
@@ -63,11 +65,22 @@ def test_orbit_and_reset_view(page, serve):
     page.wait_for_timeout(1500)  # let the damping settle
     moved = network_stats(page)
     assert moved != home
+    label_moved = label.bounding_box()
+    print("label at home, orbited:", label_home, label_moved)
+    assert abs(label_moved["x"] - label_home["x"]) + abs(label_moved["y"] - label_home["y"]) > 40, (
+        label_home,
+        label_moved,
+    )
     page.click("#reset-view")
     page.wait_for_timeout(1500)
     back = network_stats(page)
     for key in ("bright", "warm", "cool"):
         assert abs(back[key] - home[key]) <= 0.02 * home[key] + 20, (key, home, back)
+    label_back = label.bounding_box()
+    assert abs(label_back["x"] - label_home["x"]) < 12 and abs(label_back["y"] - label_home["y"]) < 12, (
+        label_home,
+        label_back,
+    )
     assert page.errors == []
 
 

@@ -37,6 +37,8 @@ export class Stage {
     key.position.set(-10, 14, 18);
     this.scene.add(key);
     this.labels = [];
+    this.labelView = new Float64Array(34).fill(Number.NaN);
+    this.size = { width: 0, height: 0 };
     this.frameRequested = false;
     this.onBeforeRender = () => {};
     this.onAfterRender = () => {};
@@ -62,6 +64,7 @@ export class Stage {
   clearLabels() {
     for (const { element } of this.labels) element.remove();
     this.labels = [];
+    this.labelView.fill(Number.NaN);
   }
 
   /** Compile the shaders now (in parallel where the GPU allows) rather than on the first frame. */
@@ -72,6 +75,7 @@ export class Stage {
   resize() {
     const { clientWidth: width, clientHeight: height } = this.canvas.parentElement;
     if (!width || !height) return;
+    this.size = { width, height }; // read here, not per frame: a read after the panels' writes forces a layout
     this.renderer.setSize(width, height, false);
     this.camera.aspect = width / height;
     this.camera.fov = 36;
@@ -229,12 +233,23 @@ export class Stage {
     element.textContent = text;
     this.labelLayer.append(element);
     this.labels.push({ element, position: new THREE.Vector3(x, y, z) });
+    this.labelView.fill(Number.NaN);
     return element;
   }
 
+  /** Labels follow the camera; a frame that moved neither the camera nor the canvas leaves them (and the layout) alone. */
   placeLabels() {
-    const width = this.canvas.clientWidth,
-      height = this.canvas.clientHeight;
+    const { width, height } = this.size;
+    const view = this.labelView; // what the labels were placed for: camera world and projection matrices, canvas size
+    const world = this.camera.matrixWorld.elements,
+      projection = this.camera.projectionMatrix.elements;
+    let same = view[32] === width && view[33] === height;
+    for (let i = 0; i < 16 && same; i++) same = view[i] === world[i] && view[16 + i] === projection[i];
+    if (same) return;
+    view.set(world);
+    view.set(projection, 16);
+    view[32] = width;
+    view[33] = height;
     for (const { element, position } of this.labels) {
       this.scratch.copy(position).project(this.camera);
       const visible = this.scratch.z < 1;
