@@ -9,6 +9,7 @@ import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { importMapOf } from "./import-map.mjs";
 import { writeAtomically } from "./write-atomically.mjs";
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -18,7 +19,7 @@ const HEADER = `// Built from assets/js/ by scripts/build-page.mjs (npm run buil
 
 /** The bundle's text as the sources are now. */
 export async function buildPage(repo = REPO) {
-  const importMap = JSON.parse(/<script type="importmap">([\s\S]*?)<\/script>/.exec(await readFile(join(repo, "index.html"), "utf8"))[1]);
+  const imports = importMapOf(await readFile(join(repo, "index.html"), "utf8")) ?? {};
   const result = await build({
     entryPoints: [join(repo, SOURCE)],
     bundle: true,
@@ -27,7 +28,7 @@ export async function buildPage(repo = REPO) {
     minify: true,
     legalComments: "none",
     // Whatever the import map resolves stays an import of the vendored file.
-    external: Object.keys(importMap.imports).map((specifier) => (specifier.endsWith("/") ? `${specifier}*` : specifier)),
+    external: Object.keys(imports).map((specifier) => (specifier.endsWith("/") ? `${specifier}*` : specifier)),
     write: false,
     logLevel: "silent",
   });

@@ -167,13 +167,12 @@ class Augmenter:
         points, lengths = drawn.load_strokes(digits)
         usable = drawn.drawable(lengths)
         self.pool, self.points, self.lengths = pool[usable], points[usable], lengths[usable]
+        self.draw_fast = drawn.draw
         self.in_pool = torch.full((len(self.ink),), -1, dtype=torch.long)
         self.in_pool[self.pool] = torch.arange(len(self.pool))
 
     def epoch(self) -> None:
         if self.epochs % self.every == 0:
-            from training import drawn
-
             order = torch.randperm(len(self.ink), generator=self.generator)
             redrawn = order[round((1 - SHARE) * len(self.ink)) :]
             slot = self.in_pool[redrawn]
@@ -181,7 +180,7 @@ class Augmenter:
             ink = self.ink.clone()
             ink.index_copy_(0, distorting, distort(self.ink.index_select(0, distorting), self.generator))
             picked = slot[slot >= 0]
-            ink.index_copy_(0, drawing, drawn.draw(self.points[picked], self.lengths[picked], self.generator))
+            ink.index_copy_(0, drawing, self.draw_fast(self.points[picked], self.lengths[picked], self.generator))
             inner = self.images[:, MAX_SHIFT : MAX_SHIFT + SIDE, MAX_SHIFT : MAX_SHIFT + SIDE]
             inner.copy_(ink.sub_(PIXEL_MEAN).div_(PIXEL_STD))  # to the training device
         self.epochs += 1

@@ -9,22 +9,17 @@
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { importMapOf } from "../../scripts/import-map.mjs";
 import { DEFAULT_IMPORT_MAP, staticImportGraph } from "./import-graph.mjs";
 
 export const REPO = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const ENTRY = "assets/bundle/main.js";
 export const DEFAULT_EXPORT = "exports/mlp_weights.json";
 
-/** The "imports" of the import map in `html`. */
-export function importMapOf(html) {
-  const match = /<script type="importmap">([\s\S]*?)<\/script>/.exec(html);
-  return match ? JSON.parse(match[1]).imports : DEFAULT_IMPORT_MAP;
-}
-
 /** The modules to preload (the entry itself is the page's module script) and the export files. */
 export function expectedPreloads(root = REPO) {
   const html = readFileSync(join(root, "index.html"), "utf8");
-  const modules = staticImportGraph(root, ENTRY, { importMap: importMapOf(html) }).filter((path) => path !== ENTRY);
+  const modules = staticImportGraph(root, ENTRY, { importMap: importMapOf(html) ?? DEFAULT_IMPORT_MAP }).filter((path) => path !== ENTRY);
   const manifest = JSON.parse(readFileSync(join(root, DEFAULT_EXPORT), "utf8"));
   // The page opens at the last snapshot; its file path is relative to the manifest's folder.
   const shown = `${dirname(DEFAULT_EXPORT)}/${manifest.timeline.at(-1).file}`;

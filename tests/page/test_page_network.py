@@ -66,7 +66,6 @@ def test_orbit_and_reset_view(page, serve):
     moved = network_stats(page)
     assert moved != home
     label_moved = label.bounding_box()
-    print("label at home, orbited:", label_home, label_moved)
     assert abs(label_moved["x"] - label_home["x"]) + abs(label_moved["y"] - label_home["y"]) > 40, (
         label_home,
         label_moved,
