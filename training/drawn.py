@@ -39,7 +39,7 @@ PAD_ROOM = 250.0  # the longer side fits the 280-px pad with a margin (benchmark
 BOX, SIDE = 20.0, augment.SIDE
 CORE = 0.45  # assets/js/model/brush.js profile: full ink within 0.45 of the radius, then a smooth rim
 CHUNK = 256  # digits per distance tensor: fewer, larger ops (small ones crawl with 2 busy threads)
-CACHE_VERSION = 1
+CACHE_VERSION = 2  # 2: pen strokes straight on through crossings (training/stroke_trace.py)
 
 
 def trace(images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
