@@ -57,9 +57,7 @@ def test_the_tour_on_the_cnn_describes_the_cnn(page, serve, artifacts_dir):
     for number, (step_id, _, _) in enumerate(CNN_STEPS, start=1):
         # Only the hash changes, so goto does not reload: wait for the page to follow the link.
         page.goto(f"{server.url}{CNN}#tour={number}")
-        page.wait_for_function(
-            f"document.querySelector('#tour:not([hidden])')?.dataset.stepId === '{step_id}'"
-        )
+        page.wait_for_function(f"document.querySelector('#tour:not([hidden])')?.dataset.stepId === '{step_id}'")
         texts[step_id] = page.inner_text("#tour-text")
     # The numbers come from the CNN's manifest (training/model.py: 8 then 16 maps of 5×5, pooled 2×2).
     assert "8 small filters of 5 × 5 weights" in texts["conv"]
