@@ -15,6 +15,7 @@ from page_helpers import (
     first_of_each_class,
     mnist_test_set,
     open_page,
+    set_range,
     wait_for_prediction,
 )
 
@@ -55,6 +56,19 @@ def wait_for_model(page, search: str, first_layer: str, snapshot: str) -> str:
     return wait_for_prediction(page)
 
 
+def settled_camera(page) -> str:
+    """The camera in the page's link once the orbit's damped glide has stopped moving it."""
+    read = "new URLSearchParams(location.hash.slice(1)).get('camera')"
+    previous = None
+    for _ in range(20):
+        page.wait_for_timeout(700)  # longer than the link's write delay
+        camera = page.evaluate(read)
+        if camera is not None and camera == previous:
+            return camera
+        previous = camera
+    raise AssertionError(f"the camera never settled: {previous}")
+
+
 @pytest.fixture(scope="module")
 def digit(mnist_dir):
     images, labels_ = mnist_test_set(mnist_dir)
@@ -68,12 +82,16 @@ def test_switch_opens_the_cnn_in_place_with_the_same_drawing(page, serve, digit)
     mlp_guess = wait_for_prediction(page)
     mlp_labels = labels(page)
     assert mlp_labels[1] != "Conv · 8 maps", mlp_labels
+    page.click("#tour-start")  # the MLP's tour: the CNN's steps differ, so the switch ends it
+    page.wait_for_selector("#tour", state="visible")
     mark_document(page)
     seen = len(server.requests)
 
     page.locator("#model-switch").select_option(CNN)
     cnn_guess = wait_for_model(page, f"?export={CNN}", "Conv · 8 maps", last_id(CNN))
     assert same_document(page), "the switch reloaded or left the page"
+    assert page.locator("#tour").is_hidden()
+    assert page.get_attribute("#network", "data-emphasis") == ""
     assert page.locator("#model-switch").input_value() == CNN
     after = server.requests[seen:]
     assert not [path for path in after if path.startswith("/exports/mlp_weights")], after
@@ -100,10 +118,17 @@ def test_back_and_forward_open_their_entry_in_place(page, serve, digit):
     draw_digit(page, digit)
     mlp_guess = wait_for_prediction(page)
     mlp_labels = labels(page)
+    box = page.locator("#network").bounding_box()  # orbit the camera: the switch keeps it
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] / 2 + 120, box["y"] + box["height"] / 2 + 40, steps=8)
+    page.mouse.up()
+    camera = settled_camera(page)
     mark_document(page)
     page.locator("#model-switch").select_option(CNN)
     # The page's other parameters stay in the address, after ?export=.
     cnn_guess = wait_for_model(page, f"?export={CNN}&lang=en", "Conv · 8 maps", last_id(CNN))
+    assert page.evaluate("new URLSearchParams(location.hash.slice(1)).get('camera')") == camera
 
     page.go_back()
     # The MLP's entry, at its own snapshot (not the CNN's last id, which the MLP has too).
@@ -149,3 +174,26 @@ def test_a_broken_target_leaves_the_mlp_as_it_was(page, serve, tmp_path, digit, 
     assert after == before
     assert same_document(page)
     assert [error for error in page.errors if NOT_FOUND_LOG not in error] == []
+
+
+def test_a_late_snapshot_of_the_export_left_behind_is_never_shown(page, serve):
+    server = serve(REPO)
+    open_page(page, server.url + "/")
+    page.click("#digit-3")  # a real test digit: the guess shows which snapshot computed it
+    wait_for_prediction(page)
+    held = []  # the MLP snapshot the timeline asks for, answered only after the switch
+    page.route("**/exports/mlp_weights/002_*", lambda route: held.append(route))
+    set_range(page, "#timeline", 2)
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(100)
+    assert held, "the timeline never asked for the MLP's snapshot 2"
+    page.locator("#model-switch").select_option(CNN)
+    wait_for_model(page, f"?export={CNN}", "Conv · 8 maps", last_id(CNN))
+    with page.expect_response("**/exports/mlp_weights/002_*"):
+        held[0].continue_()
+    page.wait_for_timeout(500)  # the decoded snapshot's answer and a frame
+    assert page.get_attribute("#prediction", "data-snapshot") == last_id(CNN)
+    assert labels(page)[1] == "Conv · 8 maps"
+    assert page.errors == []
