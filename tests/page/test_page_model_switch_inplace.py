@@ -56,17 +56,17 @@ def wait_for_model(page, search: str, first_layer: str, snapshot: str) -> str:
     return wait_for_prediction(page)
 
 
-def settled_camera(page) -> str:
-    """The camera in the page's link once the orbit's damped glide has stopped moving it."""
-    read = "new URLSearchParams(location.hash.slice(1)).get('camera')"
+def settled(page, expression: str):
+    """`expression` once the page's link has caught up: the same over two reads a write delay apart
+    (the link is rewritten 400 ms after the last change; an orbit glides on for a while)."""
     previous = None
     for _ in range(20):
-        page.wait_for_timeout(700)  # longer than the link's write delay
-        camera = page.evaluate(read)
-        if camera is not None and camera == previous:
-            return camera
-        previous = camera
-    raise AssertionError(f"the camera never settled: {previous}")
+        page.wait_for_timeout(700)
+        value = page.evaluate(expression)
+        if value is not None and value == previous:
+            return value
+        previous = value
+    raise AssertionError(f"{expression} never settled: {previous}")
 
 
 @pytest.fixture(scope="module")
@@ -123,7 +123,7 @@ def test_back_and_forward_open_their_entry_in_place(page, serve, digit):
     page.mouse.down()
     page.mouse.move(box["x"] + box["width"] / 2 + 120, box["y"] + box["height"] / 2 + 40, steps=8)
     page.mouse.up()
-    camera = settled_camera(page)
+    camera = settled(page, "new URLSearchParams(location.hash.slice(1)).get('camera')")
     mark_document(page)
     page.locator("#model-switch").select_option(CNN)
     # The page's other parameters stay in the address, after ?export=.
@@ -161,7 +161,11 @@ def test_a_broken_target_leaves_the_mlp_as_it_was(page, serve, tmp_path, digit, 
     open_page(page, server.url + "/")
     draw_digit(page, digit)
     guess = wait_for_prediction(page)
-    before = {"labels": labels(page), "url": page.url, "snapshot": page.get_attribute("#prediction", "data-snapshot")}
+    before = {
+        "labels": labels(page),
+        "url": settled(page, "location.href"),
+        "snapshot": page.get_attribute("#prediction", "data-snapshot"),
+    }
     mark_document(page)
 
     page.locator("#model-switch").select_option(CNN)
