@@ -2,13 +2,13 @@
 // state → every view's update(state, changed) in the next animation frame (app/app.js).
 import { App } from "./app/app.js";
 import { isKiosk, startKiosk } from "./app/kiosk.js";
+import { ExportOpener, exportAddress } from "./app/open-export.js";
 import { connectDisplay, pageRole, startPadPage } from "./app/pad-roles.js";
 import { padViews } from "./app/pad-views.js";
 import { readLink, ShareLink } from "./app/share-link.js";
 import { checkUrlStateAgainstManifest, encodeUrlState } from "./app/url-state.js";
-import { loadManifest } from "./data/export-loader.js";
+import { exportPathUrl, loadManifest } from "./data/export-loader.js";
 import { isLocalExport, openLocalFiles } from "./data/local-files.js";
-import { SnapshotStore } from "./data/snapshot-store.js";
 import { language, pickLanguage, setLanguage } from "./i18n/i18n.js";
 import { minFpsFrom } from "./model/frame-guard.js";
 import { preprocess, rawDownsample } from "./model/preprocess.js";
@@ -34,6 +34,7 @@ import { Stage } from "./scene/stage.js";
 import { TourScene } from "./scene/tour-scene.js";
 
 const $ = (id) => document.getElementById(id);
+const PAGE_ENTRY = Object.freeze({ page: "mnist-visualiser" }); // history.state of the entries this page makes
 // A museum kiosk (?kiosk, or #kiosk in a link): nothing leads away, idle → the attract loop.
 const kiosk = isKiosk(location);
 
@@ -114,6 +115,7 @@ const tour = new TourPanel(
     onEffect: (effect) => tourEffects[effect]?.(),
   },
 );
+const opener = new ExportOpener(app, banner);
 const share = new ShareLink({ button: $("copy-link"), field: $("share-url"), status: $("share-status") }, () => ({
   export: isLocalExport(app.state.exportPath) ? undefined : app.state.exportPath, // a local export's files cannot travel in a link
   snapshot: app.state.snapshot?.entry.id,
@@ -124,6 +126,22 @@ const share = new ShareLink({ button: $("copy-link"), field: $("share-url"), sta
   lang: language(),
   kiosk,
 }));
+
+// Switching opens the other export in place, with the same drawing (and snapshot id, if it has
+// it), and gives it a history entry of its own. Back/forward (fromHistory) has moved the address
+// already and asks for the snapshot of its entry.
+const modelSwitch = new ModelSwitch($("model-switch"), {
+  onSwitch: async (exportPath, { fromHistory = false, snapshot } = {}) => {
+    const locate = () => ({ url: exportPathUrl(exportPath, location.href, "?export"), exportPath });
+    const opened = await opener.open(locate, fromHistory ? { snapshot } : {});
+    if (opened === null) return false; // a later open overtook this one
+    const address = () => exportAddress(location, app.state.exportPath, encodeUrlState(share.readState()));
+    if (opened && !fromHistory) history.pushState(PAGE_ENTRY, "", address());
+    // A failed back/forward puts back the address of what is still on show (a local export has none).
+    if (!opened && fromHistory && !isLocalExport(app.state.exportPath)) history.replaceState(PAGE_ENTRY, "", address());
+    return opened;
+  },
+});
 
 app.addViews(
   ...padViews(document, { app, pad, banner }),
@@ -141,13 +159,7 @@ app.addViews(
   new OverviewPanel($("overview")),
   settingsPanel,
   new ExportSummary({ name: $("export-name"), parameterCount: $("parameter-count") }),
-  // Switching opens the other export with the same drawing (and snapshot id, if it has it).
-  new ModelSwitch($("model-switch"), {
-    onSwitch: (exportPath) => {
-      const hash = encodeUrlState({ snapshot: app.state.snapshot?.entry.id, drawing: app.state.pixels });
-      location.assign(`${location.pathname}?export=${encodeURIComponent(exportPath).replaceAll("%2F", "/")}${hash === "#" ? "" : hash}`);
-    },
-  }),
+  modelSwitch,
   // The latent map, training curves, confusion (in #insights), saliency over the preview and
   // the selected first-layer neuron's weights (in the neuron details).
   ...createInsightViews($("insights"), app, {
@@ -159,24 +171,8 @@ app.addViews(
 );
 if (role === "display") connectDisplay(document, location, { app, pad, notice });
 
-/**
- * An export from the local disk replaces the one shown only once its manifest and the snapshot
- * to show are loaded and checked: a broken one leaves the banner and the page as it was.
- */
-async function openLocal(entries) {
-  try {
-    const { url, exportPath } = openLocalFiles(entries);
-    const manifest = await loadManifest(url);
-    const store = new SnapshotStore(manifest);
-    const same = manifest.timeline.findIndex((entry) => entry.id === app.state.snapshot?.entry.id);
-    const first = same >= 0 ? same : manifest.timeline.length - 1;
-    await store.load(first);
-    banner.clear();
-    app.openExport(manifest, exportPath, first, store);
-  } catch (error) {
-    banner.show({ key: "error.manifest" }, { detail: error });
-  }
-}
+// An export from the local disk opens in place like the switch's (its files cannot be in the address).
+const openLocal = (entries) => opener.open(() => openLocalFiles(entries));
 // A kiosk opens no file dialogs and takes no drops.
 if (!kiosk) {
   new LocalExport(
@@ -186,9 +182,30 @@ if (!kiosk) {
 }
 
 stage.controls.addEventListener("change", () => share.schedule());
-// A link pasted into this very tab only changes the hash: open it as a fresh page.
-// (replaceState, used for the link's own writes, fires no hashchange.)
-addEventListener("hashchange", () => location.reload());
+// History entries this page made carry PAGE_ENTRY; one made by a link pasted into this very
+// tab, which only changes the hash, has no state. Back/forward to an entry of another export
+// opens it in place; a pasted link, or a step between entries of the same export, reloads:
+// the page opens that link afresh. (replaceState, used for the link's own writes, fires no hashchange.)
+history.replaceState(PAGE_ENTRY, "");
+let inPlaceHref = null; // the address back/forward opened in place: its hashchange is no new link
+addEventListener("popstate", (event) => {
+  inPlaceHref = null;
+  if (event.state?.page !== PAGE_ENTRY.page) return;
+  let link;
+  try {
+    link = readLink(location);
+  } catch {
+    location.reload(); // an entry whose ?export= the page refused: it says so again
+    return;
+  }
+  if (link.exportPath === app.state.exportPath) return;
+  inPlaceHref = location.href;
+  // The entry's snapshot; the drawing, the camera and the rest stay as they are now.
+  modelSwitch.open(link.exportPath, { fromHistory: true, snapshot: link.state.snapshot });
+});
+addEventListener("hashchange", () => {
+  if (location.href !== inPlaceHref) location.reload();
+});
 $("reset-view").addEventListener("click", () => stage.resetView());
 stage.onBeforeRender = () => {
   pad.render();

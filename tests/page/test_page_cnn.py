@@ -51,7 +51,7 @@ def test_model_switch_keeps_the_drawing(page, serve, mnist_dir):
     assert wait_for_prediction(page) == "3"
     before = canvas_pixels(page, "#preview")
     switch.select_option("exports/cnn_weights.json")
-    page.wait_for_url("**/?export=exports/cnn_weights.json#*")
+    page.wait_for_url("**/?export=exports/cnn_weights.json#**")  # the hash names the export: "/" in it
     page.wait_for_function("document.body.dataset.ready === 'true'")
     assert wait_for_prediction(page) == "3"
     assert page.locator("#model-switch").input_value() == "exports/cnn_weights.json"
@@ -59,7 +59,7 @@ def test_model_switch_keeps_the_drawing(page, serve, mnist_dir):
     assert np.abs(after.astype(int) - before.astype(int)).max() <= 1, "the same 28×28 drawing after the switch"
     # And back: the MLP gets the same drawing again.
     page.locator("#model-switch").select_option("exports/mlp_weights.json")
-    page.wait_for_url("**/?export=exports/mlp_weights.json#*")
+    page.wait_for_url("**/?export=exports/mlp_weights.json#**")  # the hash names the export: "/" in it
     page.wait_for_function("document.body.dataset.ready === 'true'")
     assert wait_for_prediction(page) == "3"
     assert np.abs(canvas_pixels(page, "#preview").astype(int) - before.astype(int)).max() <= 1

@@ -206,9 +206,11 @@ export class App {
       this.showSnapshot(cached);
       return;
     }
+    // An answer from the store of an export since replaced (app/open-export.js) is dropped.
     store.show(index).then(
-      (snapshot) => snapshot && this.showSnapshot(snapshot),
+      (snapshot) => snapshot && this.store === store && this.showSnapshot(snapshot),
       (error) => {
+        if (this.store !== store) return;
         state.timeline.failed = true;
         this.reportError({ key: "error.snapshot" }, error, () => this.setSnapshot(this.state.timeline.requested));
         this.mark("timeline");

@@ -1,6 +1,7 @@
 // The model switch in the header (#model-switch): the MLP, the CNN, and whichever other export
-// is open. Choosing one opens that export with the same drawing (and the same snapshot id when
-// the other export has it): the caller turns the choice into a link and follows it.
+// is open. Choosing one opens that export in place with the same drawing (and the same snapshot
+// id when the other export has it): the caller opens it (app/open-export.js). While it loads the
+// switch is disabled and busy; if it fails, the switch shows the export still on show.
 
 /** The exports the switch always offers: [path, label]. */
 export const MODELS = Object.freeze([
@@ -11,14 +12,33 @@ export const MODELS = Object.freeze([
 export class ModelSwitch {
   /**
    * @param {HTMLSelectElement} select
-   * @param {{onSwitch: (exportPath: string) => void}} hooks
+   * @param {{onSwitch: (exportPath: string, how: {fromHistory?: boolean, snapshot?: string}) => Promise<boolean>}} hooks
+   *   onSwitch resolves true once the export is shown; `how` is what open() was given
    */
   constructor(select, { onSwitch }) {
     this.select = select;
     this.current = null;
+    this.onSwitch = onSwitch;
+    this.pending = 0; // opens under way: the switch is free again once none is left
     select.addEventListener("change", () => {
-      if (select.value !== this.current) onSwitch(select.value);
+      if (select.value !== this.current) this.open(select.value);
     });
+  }
+
+  /** Open `exportPath` through onSwitch: a choice in the select, or back/forward to its page. */
+  async open(exportPath, how = {}) {
+    const { select } = this;
+    select.value = exportPath;
+    select.disabled = true;
+    select.setAttribute("aria-busy", "true");
+    this.pending += 1;
+    const opened = await this.onSwitch(exportPath, how);
+    this.pending -= 1;
+    if (this.pending > 0) return opened;
+    select.removeAttribute("aria-busy");
+    select.disabled = false;
+    if (!opened) select.value = this.current;
+    return opened;
   }
 
   update(state, changed) {
