@@ -5,7 +5,7 @@ import { isKiosk, startKiosk } from "./app/kiosk.js";
 import { ExportOpener, exportAddress } from "./app/open-export.js";
 import { connectDisplay, pageRole, startPadPage } from "./app/pad-roles.js";
 import { padViews } from "./app/pad-views.js";
-import { readLink, ShareLink } from "./app/share-link.js";
+import { PAGE_ENTRY, readLink, ShareLink } from "./app/share-link.js";
 import { checkUrlStateAgainstManifest, encodeUrlState } from "./app/url-state.js";
 import { exportPathUrl, loadManifest } from "./data/export-loader.js";
 import { isLocalExport, openLocalFiles } from "./data/local-files.js";
@@ -34,7 +34,6 @@ import { Stage } from "./scene/stage.js";
 import { TourScene } from "./scene/tour-scene.js";
 
 const $ = (id) => document.getElementById(id);
-const PAGE_ENTRY = Object.freeze({ page: "mnist-visualiser" }); // history.state of the entries this page makes
 // A museum kiosk (?kiosk, or #kiosk in a link): nothing leads away, idle → the attract loop.
 const kiosk = isKiosk(location);
 

@@ -120,6 +120,28 @@ def test_export_in_the_query_and_in_the_hash(page, serve):
     assert page.errors == []
 
 
+def test_a_link_pasted_into_the_tab_is_not_overwritten_by_a_pending_write(page, serve):
+    """A pasted link is a new history entry whose hashchange comes a task later; under load the
+    writer's timer can run first and used to replace the pasted link with the view being left."""
+    server = serve(REPO)
+    timeline = manifest()["timeline"]
+    open_page(page, server.url + "/")
+    # The timeline moves (a write falls due), then a link lands in the tab before its
+    # hashchange (pushState fires none, so the page stays in that window).
+    page.eval_on_selector(
+        "#timeline",
+        """(el, v) => {
+          el.value = String(v);
+          el.dispatchEvent(new Event('input', {bubbles: true}));
+          history.pushState(null, '', '#snapshot=pasted');
+        }""",
+        len(timeline) // 2,
+    )
+    wait_for_snapshot(page, timeline[len(timeline) // 2]["id"], "#timeline-bar")
+    assert settled_hash(page) == "#snapshot=pasted"
+    assert page.errors == []
+
+
 def test_tablet_portrait_stacks_the_views_and_nothing_overlaps(browser, serve, artifacts_dir):
     context = browser.new_context(
         **TEST_CONTEXT, viewport={"width": 768, "height": 1024}, has_touch=True, is_mobile=True

@@ -9,6 +9,8 @@ import { t } from "../i18n/i18n.js";
 import { decodeUrlState, encodeUrlState } from "./url-state.js";
 
 const WRITE_DELAY_MS = 400;
+/** history.state of the entries this page makes; a link pasted into the tab makes one without it. */
+export const PAGE_ENTRY = Object.freeze({ page: "mnist-visualiser" });
 const COPIED_MS = 2000;
 
 /**
@@ -76,6 +78,9 @@ export class ShareLink {
   write() {
     clearTimeout(this.timer);
     this.timer = 0;
+    // A link pasted into the tab is an entry of its own until its hashchange reloads the page:
+    // a write due in between would replace the pasted link with the view being left.
+    if (history.state?.page !== PAGE_ENTRY.page) return;
     const hash = encodeUrlState(this.readState());
     if (hash === (location.hash || "#")) return;
     history.replaceState(history.state, "", hash === "#" ? location.pathname + location.search : hash);
