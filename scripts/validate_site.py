@@ -34,31 +34,37 @@ class Config:
 
 
 class PageRefs(HTMLParser):
-    """The importmap texts of index.html and every URL it loads through <script src> or <link href>."""
+    """index.html's import map and #export-preloads texts, and each URL it loads by <script src> or <link href>."""
 
     def __init__(self):
         super().__init__()
         self.importmaps: list[str] = []
+        self.export_preloads: list[str] = []
         self.loads: list[tuple[str, str]] = []
-        self._in_importmap = False
+        self._collecting: list[str] | None = None
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "script" and attrs.get("type") == "importmap":
-            self._in_importmap = True
-            self.importmaps.append("")
+            self._collect(self.importmaps)
+        elif tag == "script" and attrs.get("type") == "application/json" and attrs.get("id") == "export-preloads":
+            self._collect(self.export_preloads)
         elif tag == "script" and attrs.get("src"):
             self.loads.append(("<script src>", attrs["src"]))
         elif tag == "link" and attrs.get("href") and LOADED_LINK_RELS & set((attrs.get("rel") or "").split()):
             self.loads.append(("<link href>", attrs["href"]))
 
+    def _collect(self, texts: list[str]) -> None:
+        texts.append("")
+        self._collecting = texts
+
     def handle_endtag(self, tag):
         if tag == "script":
-            self._in_importmap = False
+            self._collecting = None
 
     def handle_data(self, data):
-        if self._in_importmap:
-            self.importmaps[-1] += data
+        if self._collecting is not None:
+            self._collecting[-1] += data
 
 
 def url_problems(site: Path, what: str, url: str) -> list[str]:
@@ -88,6 +94,16 @@ def importmap_problems(site: Path, text: str) -> list[str]:
         return [f"index.html: the importmap is not a valid JSON import map ({error})"]
 
 
+def export_preload_problems(site: Path, text: str) -> list[str]:
+    """What index.html's preloader may fetch: the default manifest, each switch export's shown snapshot."""
+    try:
+        preloads = json.loads(text)
+        urls = [preloads["default"], *(url for pair in preloads["shown"].items() for url in pair)]
+        return [problem for url in urls for problem in url_problems(site, "#export-preloads", str(url))]
+    except (ValueError, KeyError, TypeError, AttributeError) as error:
+        return [f"index.html: #export-preloads is not {{default, shown: {{manifest: snapshot}}}} ({error!r})"]
+
+
 def page_problems(site: Path) -> list[str]:
     index = site / "index.html"
     if not index.is_file():
@@ -95,7 +111,8 @@ def page_problems(site: Path) -> list[str]:
     refs = PageRefs()
     refs.feed(index.read_text(encoding="utf-8", errors="replace"))
     problems = [problem for what, url in refs.loads for problem in url_problems(site, what, url)]
-    return problems + [problem for text in refs.importmaps for problem in importmap_problems(site, text)]
+    problems += [problem for text in refs.importmaps for problem in importmap_problems(site, text)]
+    return problems + [problem for text in refs.export_preloads for problem in export_preload_problems(site, text)]
 
 
 def export_problems(site: Path) -> list[str]:

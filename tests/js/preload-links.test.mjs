@@ -1,7 +1,8 @@
 // index.html preloads exactly what the first frame needs (preload-links.mjs): every
-// module of main.js's static import graph, three.js included, and the default export's
-// manifest and shown snapshot as the committed manifest names them. A missing link
-// brings back a round trip per import level; a stale one downloads a file for nothing.
+// module of main.js's static import graph, three.js included, and — through the
+// #export-preloads map — the manifest the address names and the snapshot it shows first,
+// as the committed manifests name them. A missing link brings back a round trip per
+// import level; a stale one downloads a file for nothing.
 
 import assert from "node:assert/strict";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -9,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { DEFAULT_EXPORT as PAGE_DEFAULT_EXPORT } from "../../assets/js/data/export-loader.js";
-import { DEFAULT_EXPORT, declaredPreloads, expectedPreloads, linkBlock, REPO } from "./preload-links.mjs";
+import { declaredPreloads, expectedPreloads, linkBlock, REPO } from "./preload-links.mjs";
 
 const scratch = mkdtempSync(join(tmpdir(), "preload-test-"));
 after(() => rmSync(scratch, { recursive: true, force: true }));
@@ -19,42 +20,78 @@ function problems(root) {
   const expected = expectedPreloads(root);
   const declared = declaredPreloads(readFileSync(join(root, "index.html"), "utf8"));
   const lines = [];
-  for (const kind of ["modules", "fetches"]) {
-    const want = new Set(expected[kind]);
-    const have = new Set(declared[kind]);
-    for (const href of want) if (!have.has(href)) lines.push(`missing ${href}`);
-    for (const href of have) if (!want.has(href)) lines.push(`stale ${href}`);
-    if (have.size !== declared[kind].length) lines.push(`a ${kind} link is repeated`);
+  const want = new Set(expected.modules);
+  const have = new Set(declared.modules);
+  for (const href of want) if (!have.has(href)) lines.push(`missing ${href}`);
+  for (const href of have) if (!want.has(href)) lines.push(`stale ${href}`);
+  if (have.size !== declared.modules.length) lines.push("a modulepreload link is repeated");
+  for (const href of declared.fetches) lines.push(`static preload ${href}: fetched whatever the address asks for`);
+  if (JSON.stringify(declared.exports) !== JSON.stringify(expected.exports)) {
+    lines.push(`#export-preloads is ${JSON.stringify(declared.exports)}, not ${JSON.stringify(expected.exports)}`);
   }
   return lines;
 }
 
-test("index.html preloads exactly the bundle's static import graph and the default export's first files", () => {
+test("index.html preloads exactly the bundle's static import graph and the first files of each export", () => {
   const found = problems(REPO);
   assert.deepEqual(found, [], `${found.join("\n")}\n\nPaste this block into index.html's head:\n${linkBlock(expectedPreloads())}`);
 });
 
-test("the graph reaches three.js through the import map and the manifest is the page's default", () => {
-  const { modules, fetches } = expectedPreloads();
-  assert.equal(DEFAULT_EXPORT, PAGE_DEFAULT_EXPORT);
+test("the graph reaches three.js through the import map; the map names the page's default and every switch export", () => {
+  const { modules, exports } = expectedPreloads();
   for (const vendored of ["assets/vendor/three/three.module.js", "assets/vendor/three/addons/controls/OrbitControls.js"]) {
     assert.ok(modules.includes(vendored), vendored);
   }
   assert.equal(modules.length, 2, "the page's own modules are one bundle: nothing of assets/js/ is loaded");
-  assert.match(fetches[1], /^exports\/mlp_weights\/.+\.safetensors$/);
+  assert.equal(exports.default, PAGE_DEFAULT_EXPORT);
+  assert.deepEqual(Object.keys(exports.shown), ["exports/mlp_weights.json", "exports/cnn_weights.json"]);
+  assert.match(exports.shown["exports/cnn_weights.json"], /^exports\/cnn_weights\/.+\.safetensors$/);
+});
+
+/** The preload links index.html's inline script adds for an address: [[href, as, crossOrigin]]. */
+function preloadsFor(address) {
+  const html = readFileSync(join(REPO, "index.html"), "utf8");
+  const script = /<script>(.*?)<\/script>/s.exec(html)[1];
+  const map = /<script type="application\/json" id="export-preloads">(.*?)<\/script>/s.exec(html)[1];
+  const added = [];
+  const document = {
+    getElementById: (id) => (id === "export-preloads" ? { textContent: map } : null),
+    createElement: () => ({}),
+    head: { append: (link) => added.push(link.rel === "preload" ? [link.href, link.as, link.crossOrigin] : link) },
+  };
+  const url = new URL(address, "http://127.0.0.1:8000/");
+  new Function("document", "location", script)(document, { search: url.search, hash: url.hash });
+  return added;
+}
+
+test("the inline script preloads the export the address names, and only a known one", () => {
+  const { shown } = expectedPreloads().exports;
+  const mlp = "exports/mlp_weights.json";
+  const cnn = "exports/cnn_weights.json";
+  const files = (path) => [path, shown[path]].map((href) => [href, "fetch", "anonymous"]);
+  assert.deepEqual(preloadsFor("/"), files(mlp));
+  assert.deepEqual(preloadsFor("/?export="), files(mlp), "an empty ?export= is the default");
+  assert.deepEqual(preloadsFor(`/?export=${cnn}`), files(cnn));
+  assert.deepEqual(preloadsFor(`/?kiosk&export=${cnn}&idle=30`), files(cnn));
+  assert.deepEqual(preloadsFor(`/#export=${cnn}&drawing=abc`), files(cnn), "a shared link's #export=");
+  assert.deepEqual(preloadsFor(`/?export=${mlp}#export=${cnn}`), files(mlp), "?export= wins, as in readLink");
+  assert.deepEqual(preloadsFor(`/?export=${cnn}#snapshot=ep3`), [[cnn, "fetch", "anonymous"]], "a named snapshot: the manifest only");
+  for (const other of ["exports/mine.json", "../../etc/passwd", "//evil.example/x.json", "__proto__", "constructor"]) {
+    assert.deepEqual(preloadsFor(`/?export=${encodeURIComponent(other)}`), [], other);
+  }
 });
 
 /** A copy of the page's files in the scratch folder, with `edit` applied. */
 function copyWith(name, edit) {
   const root = join(scratch, name);
-  for (const part of ["index.html", "assets/bundle", "assets/vendor", "exports/mlp_weights.json"]) {
+  for (const part of ["index.html", "assets/bundle", "assets/vendor", "exports/mlp_weights.json", "exports/cnn_weights.json"]) {
     cpSync(join(REPO, part), join(root, part), { recursive: true });
   }
   edit(root);
   return root;
 }
 
-test("the check fails on a new import, a removed one and a re-exported default snapshot", () => {
+test("the check fails on a new import, a removed one and a re-exported snapshot", () => {
   const bundle = (root) => join(root, "assets/bundle/main.js");
   const added = copyWith("added", (root) => {
     writeFileSync(join(root, "assets/vendor/three/addons/extra.js"), "export const x = 1;\n");
@@ -68,21 +105,20 @@ test("the check fails on a new import, a removed one and a re-exported default s
   assert.deepEqual(problems(removed), ["stale assets/vendor/three/addons/controls/OrbitControls.js"]);
 
   const retrained = copyWith("retrained", (root) => {
-    const path = join(root, "exports/mlp_weights.json");
+    const path = join(root, "exports/cnn_weights.json");
     const manifest = JSON.parse(readFileSync(path, "utf8"));
-    const shown = manifest.timeline.at(-1).file;
-    manifest.timeline.at(-1).file = shown.replace(".safetensors", "_new.safetensors");
+    manifest.timeline.at(-1).file = manifest.timeline.at(-1).file.replace(".safetensors", "_new.safetensors");
     writeFileSync(path, JSON.stringify(manifest));
   });
-  const shown = expectedPreloads().fetches[1];
-  assert.deepEqual(problems(retrained), [`missing ${shown.replace(".safetensors", "_new.safetensors")}`, `stale ${shown}`]);
+  assert.equal(problems(retrained).length, 1);
+  assert.match(problems(retrained)[0], /^#export-preloads is .*, not .*cnn_weights\/.*_new\.safetensors/);
 });
 
-test("a preload the page's fetch would not reuse is reported", () => {
-  const plain = copyWith("plain", (root) => {
+test("a static preload, which the browser fetches whatever the address asks for, is reported", () => {
+  const statically = copyWith("static", (root) => {
     const path = join(root, "index.html");
-    writeFileSync(path, readFileSync(path, "utf8").replace(/(href="exports\/mlp_weights\.json" as="fetch") crossorigin/, "$1"));
+    const link = '<link rel="preload" href="exports/mlp_weights.json" as="fetch" crossorigin>';
+    writeFileSync(path, readFileSync(path, "utf8").replace("</head>", `${link}\n</head>`));
   });
-  assert.equal(problems(plain).length, 2);
-  assert.match(problems(plain).join("\n"), /not as="fetch" crossorigin/);
+  assert.deepEqual(problems(statically), ["static preload exports/mlp_weights.json: fetched whatever the address asks for"]);
 });

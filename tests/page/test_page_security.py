@@ -1,5 +1,5 @@
 """The page under its own Content-Security-Policy (no bypass): only same-origin scripts,
-styles, images and connections, no inline script but the hashed import map, no eval. The
+styles, images and connections, no inline script but the hashed import map and export preloader, no eval. The
 whole page works under it, and an injected inline script is refused."""
 
 from __future__ import annotations
@@ -29,12 +29,16 @@ def policy() -> str:
     return match.group(1)
 
 
-def test_the_policy_is_strict_and_admits_exactly_the_import_map():
+def test_the_policy_is_strict_and_admits_exactly_the_import_map_and_the_preloader():
     directives = dict(part.strip().split(" ", 1) for part in policy().split(";"))
     html = (REPO / "index.html").read_text()
-    import_map = re.search(r'<script type="importmap">(.*?)</script>', html, re.S).group(1)
-    digest = base64.b64encode(hashlib.sha256(import_map.encode()).digest()).decode()
-    assert directives["script-src"] == f"'self' 'sha256-{digest}'", "edit the import map, update its hash"
+    # Every inline script the browser runs (the import map, the export preloader); a JSON data block runs nothing.
+    inline = [text for _, text in re.findall(r'<script( type="importmap")?>(.*?)</script>', html, re.S)]
+    assert len(inline) == 2, "the import map and the export preloader are the page's only inline scripts"
+    digests = " ".join(
+        f"'sha256-{base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()}'" for text in inline
+    )
+    assert directives["script-src"] == f"'self' {digests}", "edit an inline script, update its hash"
     for directive in ("default-src", "style-src", "img-src", "connect-src"):
         assert directives[directive] == "'self'", directive
     assert "unsafe-inline" not in policy() and "unsafe-eval" not in policy()
