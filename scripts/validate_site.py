@@ -98,10 +98,11 @@ def export_preload_problems(site: Path, text: str) -> list[str]:
     """What index.html's preloader may fetch: the default manifest, each switch export's shown snapshot."""
     try:
         preloads = json.loads(text)
-        urls = [preloads["default"], *(url for pair in preloads["shown"].items() for url in pair)]
+        shown = preloads["shown"].items()
+        urls = [preloads["default"], *(url for manifest, first in shown for url in (manifest, first["file"]))]
         return [problem for url in urls for problem in url_problems(site, "#export-preloads", str(url))]
     except (ValueError, KeyError, TypeError, AttributeError) as error:
-        return [f"index.html: #export-preloads is not {{default, shown: {{manifest: snapshot}}}} ({error!r})"]
+        return [f"index.html: #export-preloads is not {{default, shown: {{manifest: {{id, file}}}}}} ({error!r})"]
 
 
 def page_problems(site: Path) -> list[str]:

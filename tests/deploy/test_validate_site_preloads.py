@@ -28,8 +28,8 @@ def staged_page(root: Path) -> Path:
     for name in ("index.html", "favicon.svg"):
         shutil.copy(REPO / name, root / name)
     shutil.copytree(REPO / "assets", root / "assets")
-    for manifest, snapshot in PRELOADS["shown"].items():
-        for path in (manifest, snapshot):
+    for manifest, first in PRELOADS["shown"].items():
+        for path in (manifest, first["file"]):
             (root / path).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(REPO / path, root / path)
     return root
@@ -41,7 +41,7 @@ def test_the_committed_page_preloads_only_files_of_the_release(tmp_path):
 
 def test_a_stale_preload_map_fails_the_release_check(tmp_path):
     site = staged_page(tmp_path)
-    cnn_snapshot = PRELOADS["shown"]["exports/cnn_weights.json"]
+    cnn_snapshot = PRELOADS["shown"]["exports/cnn_weights.json"]["file"]
     (site / cnn_snapshot).unlink()
     assert validate_site.page_problems(site) == [MISSING.format(cnn_snapshot)]
 

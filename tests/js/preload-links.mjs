@@ -19,7 +19,7 @@ export const REPO = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const ENTRY = "assets/bundle/main.js";
 const EXPORT_PRELOADS = /<script type="application\/json" id="export-preloads">(.*?)<\/script>/s;
 
-/** The modules to preload (the entry itself is the page's module script) and the export map: { default, shown: { manifest: snapshot } }. */
+/** The modules to preload (the entry itself is the page's module script) and the export map: { default, shown: { manifest: { id, file } } } (the snapshot shown first). */
 export function expectedPreloads(root = REPO) {
   const html = readFileSync(join(root, "index.html"), "utf8");
   const modules = staticImportGraph(root, ENTRY, { importMap: importMapOf(html) ?? DEFAULT_IMPORT_MAP }).filter((path) => path !== ENTRY);
@@ -27,7 +27,8 @@ export function expectedPreloads(root = REPO) {
   for (const [path] of MODELS) {
     const manifest = JSON.parse(readFileSync(join(root, path), "utf8"));
     // The page opens at the last snapshot; its file path is relative to the manifest's folder.
-    shown[path] = `${dirname(path)}/${manifest.timeline.at(-1).file}`;
+    const last = manifest.timeline.at(-1);
+    shown[path] = { id: last.id, file: `${dirname(path)}/${last.file}` };
   }
   return { modules, exports: { default: DEFAULT_EXPORT, shown } };
 }

@@ -45,7 +45,7 @@ test("the graph reaches three.js through the import map; the map names the page'
   assert.equal(modules.length, 2, "the page's own modules are one bundle: nothing of assets/js/ is loaded");
   assert.equal(exports.default, PAGE_DEFAULT_EXPORT);
   assert.deepEqual(Object.keys(exports.shown), ["exports/mlp_weights.json", "exports/cnn_weights.json"]);
-  assert.match(exports.shown["exports/cnn_weights.json"], /^exports\/cnn_weights\/.+\.safetensors$/);
+  assert.match(exports.shown["exports/cnn_weights.json"].file, /^exports\/cnn_weights\/.+\.safetensors$/);
 });
 
 /** The preload links index.html's inline script adds for an address: [[href, as, crossOrigin]]. */
@@ -68,14 +68,15 @@ test("the inline script preloads the export the address names, and only a known 
   const { shown } = expectedPreloads().exports;
   const mlp = "exports/mlp_weights.json";
   const cnn = "exports/cnn_weights.json";
-  const files = (path) => [path, shown[path]].map((href) => [href, "fetch", "anonymous"]);
+  const files = (path) => [path, shown[path].file].map((href) => [href, "fetch", "anonymous"]);
   assert.deepEqual(preloadsFor("/"), files(mlp));
   assert.deepEqual(preloadsFor("/?export="), files(mlp), "an empty ?export= is the default");
   assert.deepEqual(preloadsFor(`/?export=${cnn}`), files(cnn));
   assert.deepEqual(preloadsFor(`/?kiosk&export=${cnn}&idle=30`), files(cnn));
   assert.deepEqual(preloadsFor(`/#export=${cnn}&drawing=abc`), files(cnn), "a shared link's #export=");
   assert.deepEqual(preloadsFor(`/?export=${mlp}#export=${cnn}`), files(mlp), "?export= wins, as in readLink");
-  assert.deepEqual(preloadsFor(`/?export=${cnn}#snapshot=ep3`), [[cnn, "fetch", "anonymous"]], "a named snapshot: the manifest only");
+  assert.deepEqual(preloadsFor(`/?export=${cnn}#snapshot=ep3`), [[cnn, "fetch", "anonymous"]], "another snapshot: the manifest only");
+  assert.deepEqual(preloadsFor(`/#snapshot=${shown[mlp].id}&camera=1,2,3,0,0,0`), files(mlp), "the page's own link to the last");
   for (const other of ["exports/mine.json", "../../etc/passwd", "//evil.example/x.json", "__proto__", "constructor"]) {
     assert.deepEqual(preloadsFor(`/?export=${encodeURIComponent(other)}`), [], other);
   }
