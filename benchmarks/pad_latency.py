@@ -28,7 +28,7 @@ sys.path.insert(0, str(REPO / "tests" / "kiosk"))
 from relay_client import KioskProcess  # noqa: E402
 
 sys.path.insert(0, str(REPO / "benchmarks"))
-from page_benchmark import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from page_setting import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 GOAL_MEDIAN_MS = 100.0
 ROOM = "B3NCH7"

@@ -17,43 +17,13 @@ MLP's."""
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
 import statistics
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from page_report import show, show_before_after
+from page_setting import CHROMIUM, CHROMIUM_ARGS, PROFILES, REPO, CountingServer, throttler
 from playwright.sync_api import sync_playwright
-
-REPO = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--use-angle=swiftshader",
-    "--enable-unsafe-swiftshader",
-    "--no-sandbox",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-
-# (reference figure, goal, unit, lower is better) — the reference page measured on this machine, same setting.
-REFERENCE = {
-    "first WebGL draw": (1850.0, None, "ms", True),
-    "bytes before first prediction": (8.9e6, 1.5e6, "B", True),
-    "tap to probabilities": (1190.0, 100.0, "ms", True),
-    "frames/s while drawing, all connections": (0.85, None, "fps", False),
-    "drawing update (forward + maps + recolour)": (None, 1.0, "ms", True),
-    "… with the default top-k and threshold": (None, 1.0, "ms", True),
-    "timeline step, uncached": (1000.0, 150.0, "ms", True),
-    "timeline step, cached (the page's work)": (None, 10.0, "ms", True),
-    "… input → shown, with the wait for the frame": (1000.0, None, "ms", True),
-    "… cached, steps back to back (a drag)": (None, None, "ms", True),
-    "bytes per uncached timeline step": (292e3, None, "B", True),
-}
-
-# The CNN's own goals where they differ from the MLP's.
-CNN_GOALS = {"drawing update (forward + maps + recolour)": 8.0, "… with the default top-k and threshold": 8.0}
 
 # Records when the first WebGL draw call happens and when the page becomes ready.
 INIT_SCRIPT = """
@@ -187,30 +157,6 @@ class Config:
     repeats: int
 
 
-class CountingServer:
-    """http.server on 127.0.0.1 serving the repository, counting bytes per request in order."""
-
-    def __init__(self, root: Path):
-        log: list[tuple[str, int]] = []
-
-        class Handler(http.server.SimpleHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
-            def copyfile(self, source, outputfile):
-                data = source.read()
-                log.append((self.path, len(data)))
-                outputfile.write(data)
-
-        self.log = log
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(root)))
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def bytes_since(self, mark: int) -> int:
-        return sum(size for _, size in self.log[mark:])
-
-
 def measure(config: Config, root: Path = REPO, throttle=None) -> dict[str, dict[str, float]]:
     """Every export's figures for the page served from `root`, measured one after the other in one
     browser (each in a fresh context and server); `throttle(cdp_session)` applies a profile first."""
@@ -294,76 +240,6 @@ def measure_export(browser, export: str, repeats: int, root: Path = REPO, thrott
     return figures
 
 
-def show(all_figures: dict[str, dict[str, float]]) -> None:
-    exports = list(all_figures)
-    names = [Path(export).stem.removesuffix("_weights").upper() for export in exports]
-    compare = len(exports) == 2
-    header = f"{'figure':44}" + "".join(f"{name:>12}" for name in names)
-    header += f"{f'{names[1]}/{names[0]}':>10}" if compare else ""
-    print(header + f"{'reference':>12}{'goal':>18}{'vs reference':>14}")
-    for name in all_figures[exports[0]]:
-        values = [figures.get(name) for figures in all_figures.values()]
-        reference, goal, unit, lower_better = REFERENCE.get(name, (None, None, "", True))
-        unit = unit or ("ms" if "time" in name or "preprocessing" in name or "forward" in name else "")
-        if unit == "B":
-            fmt = lambda v: f"{v / 1e6:.2f} MB" if v >= 1e6 else f"{v / 1e3:.0f} kB"  # noqa: E731
-        elif unit:
-            fmt = lambda v, unit=unit: f"{v:.1f} {unit}"  # noqa: E731
-        else:
-            fmt = lambda v: f"{v:,.0f}"  # noqa: E731
-        row = f"{name:44}" + "".join(f"{fmt(v) if v is not None else '–':>12}" for v in values)
-        if compare:
-            row += f"{f'{values[1] / values[0]:.2f}×' if values[0] and values[1] is not None else '–':>10}"
-        goals = [goal if "cnn" not in export else CNN_GOALS.get(name, goal) for export in exports]
-        goal_text = (
-            " / ".join(fmt(g) for g in goals) if any(goals) and len(set(goals)) > 1 else (fmt(goal) if goal else "–")
-        )
-        versus = ""
-        if reference and values[0]:
-            versus = " / ".join(f"{(reference / v if lower_better else v / reference):.1f}×" for v in values if v)
-        print(row + f"{fmt(reference) if reference else '–':>12}{goal_text:>18}{versus:>14}")
-    if compare:
-        print(f"{names[1]}/{names[0]}: the second export's figure over the first's (same run, same browser)")
-    print(
-        "vs reference = how many times better than the reference page (an MLP; same machine, same headless SwiftShader setting)"
-    )
-
-
-# ---- Throttled profiles and before/after runs (issue 15) -------------------------------
-
-
-@dataclass
-class Profile:
-    description: str
-    latency_ms: float | None = None  # added to every request's round trip
-    mbit_per_s: float | None = None  # download and upload
-    cpu_slowdown: float = 1.0
-
-
-PROFILES = {
-    "unthrottled": Profile("this machine as it is"),
-    "school network": Profile("100 ms round trip, 10 Mbit/s", latency_ms=100, mbit_per_s=10),
-    "tablet": Profile("a tablet on school Wi-Fi: 100 ms, 10 Mbit/s and the CPU 4x slower", 100, 10, 4.0),
-}
-
-
-def throttler(profile: Profile):
-    """Applies `profile` to a page through its DevTools session (before the page loads)."""
-
-    def apply(cdp) -> None:
-        if profile.latency_ms is not None:
-            cdp.send("Network.enable")
-            rate = profile.mbit_per_s * 1e6 / 8  # bytes per second
-            cdp.send(
-                "Network.emulateNetworkConditions",
-                {"offline": False, "latency": profile.latency_ms, "downloadThroughput": rate, "uploadThroughput": rate},
-            )
-        if profile.cpu_slowdown != 1.0:
-            cdp.send("Emulation.setCPUThrottlingRate", {"rate": profile.cpu_slowdown})
-
-    return apply
-
-
 def measure_profile(
     config: Config, profile: str, before: Path | None
 ) -> dict[str, dict[str, tuple[float, float | None]]]:
@@ -374,30 +250,6 @@ def measure_profile(
         export: {name: (value, old.get(export, {}).get(name)) for name, value in figures.items()}
         for export, figures in now.items()
     }
-
-
-def show_before_after(figures: dict[str, tuple[float, float | None]], cnn: bool = False) -> None:
-    print(f"{'figure':42} {'this page':>12} {'before':>12} {'ratio':>8} {'goal':>10} {'reference':>12}")
-    for name, (value, old) in figures.items():
-        reference, goal, unit, lower_better = REFERENCE.get(name, (None, None, "", True))
-        goal = CNN_GOALS.get(name, goal) if cnn else goal
-        fmt = _formatter(unit or ("ms" if "time" in name or "preprocessing" in name or "forward" in name else ""))
-        ratio = ""
-        if old and value:
-            ratio = f"{(old / value if lower_better else value / old):.2f}×"
-        print(
-            f"{name:42} {fmt(value):>12} {fmt(old) if old is not None else '–':>12} {ratio:>8} "
-            f"{fmt(goal) if goal else '–':>10} {fmt(reference) if reference else '–':>12}"
-        )
-    print("ratio = how many times better than before (same run, same profile); reference: unthrottled, see REFERENCE")
-
-
-def _formatter(unit: str):
-    if unit == "B":
-        return lambda v: f"{v / 1e6:.2f} MB" if v >= 1e6 else f"{v / 1e3:.0f} kB"
-    if unit:
-        return lambda v: f"{v:.1f} {unit}"
-    return lambda v: f"{v:,.0f}"
 
 
 def main() -> None:

@@ -19,7 +19,7 @@ import json
 import statistics
 import time
 
-from page_benchmark import CHROMIUM, CHROMIUM_ARGS, PROFILES, REPO, CountingServer, throttler
+from page_setting import CHROMIUM, CHROMIUM_ARGS, PROFILES, REPO, CountingServer, throttler
 from playwright.sync_api import sync_playwright
 
 CNN = "exports/cnn_weights.json"
