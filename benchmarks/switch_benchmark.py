@@ -9,8 +9,8 @@ Each try opens the MLP page in a fresh browser context, shows the test digit 3, 
 and times choice → the first frame of the CNN with its guess (wall clock, polled every frame),
 and counts the bytes the server sends after the choice up to that frame: the CNN's export files
 and everything else (the page's own files, the MLP's); what the browser takes from its HTTP
-cache is not sent. (In place, the latent map asks for the CNN's probe set at once if it had the
-MLP's; a fresh page asks for it PROBE_GRACE_MS after its first guess, so it is not counted.)"""
+cache is not sent. (The probe set is not counted: a fresh page asks for it PROBE_GRACE_MS after
+its first guess, and in place the CNN's is the MLP's file, which the page already holds.)"""
 
 from __future__ import annotations
 

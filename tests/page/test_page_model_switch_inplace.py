@@ -1,6 +1,7 @@
 """The model switch opens the other export in place (issue 15): no navigation, the same drawing,
 the address follows with pushState, back/forward opens its entry's export in place, nothing of
-the export left behind is fetched again, and a broken target leaves the page as it was."""
+the export left behind is fetched again (nor the probe set both ship), and a broken target
+leaves the page as it was."""
 
 from __future__ import annotations
 
@@ -109,6 +110,25 @@ def test_switch_opens_the_cnn_in_place_with_the_same_drawing(page, serve, digit)
     assert wait_for_model(page, f"?export={MLP}", mlp_labels[1], last_id(CNN)) == mlp_guess
     assert labels(page) == mlp_labels
     assert same_document(page)
+    assert page.errors == []
+
+
+def test_the_probe_set_both_exports_ship_is_downloaded_once(page, serve):
+    """The MLP and the CNN list the same probe file (same sha256) in their own folders: after the
+    switch the CNN's latent map and digit buttons use the set the MLP's download checked."""
+    probes = {path: json.loads((REPO / path).read_text())["probe"] for path in (MLP, CNN)}
+    assert probes[MLP]["sha256"] == probes[CNN]["sha256"] and probes[MLP]["file"] != probes[CNN]["file"]
+    server = serve(REPO)
+    open_page(page, server.url + "/")
+    page.click("#digit-7")  # the digit buttons fetch the probe set (and the latent map colours it)
+    page.wait_for_selector(f".ins-latent-canvas[data-snapshot='{last_id(MLP)}'][data-probe='loaded']")
+    page.locator("#model-switch").select_option(CNN)
+    wait_for_model(page, f"?export={CNN}", "Conv · 8 maps", last_id(CNN))
+    page.wait_for_selector(f".ins-latent-canvas[data-snapshot='{last_id(CNN)}'][data-probe='loaded']")
+    page.click("#digit-4")
+    page.wait_for_function("document.querySelector('#prediction').dataset.prediction === '4'")
+    probe_paths = [path for path in server.requests if "/probe." in path]
+    assert probe_paths == [f"/exports/{probes[MLP]['file']}"], probe_paths
     assert page.errors == []
 
 
