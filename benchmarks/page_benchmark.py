@@ -22,23 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from page_report import show, show_before_after
-from page_setting import CHROMIUM, CHROMIUM_ARGS, PROFILES, REPO, CountingServer, throttler
+from page_setting import CHROMIUM, CHROMIUM_ARGS, INIT_SCRIPT, PROFILES, REPO, CountingServer, throttler
 from playwright.sync_api import sync_playwright
-
-# Records when the first WebGL draw call happens and when the page becomes ready.
-INIT_SCRIPT = """
-(() => {
-  for (const proto of [WebGLRenderingContext.prototype, WebGL2RenderingContext.prototype]) {
-    for (const name of ['drawArrays', 'drawElements', 'drawArraysInstanced', 'drawElementsInstanced']) {
-      const original = proto[name];
-      if (!original) continue;
-      proto[name] = function (...args) { window.__firstDraw ??= performance.now(); return original.apply(this, args); };
-    }
-  }
-  new MutationObserver(() => { if (document.body?.dataset.ready === 'true') window.__ready ??= performance.now(); })
-    .observe(document, { attributes: true, subtree: true, attributeFilter: ['data-ready'] });
-})();
-"""
 
 TAP = """async () => {
   const pad = document.querySelector('#draw-pad');

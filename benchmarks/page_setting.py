@@ -21,6 +21,22 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 
+# Records when the first WebGL draw call happens (any page: it wraps WebGL itself) and when
+# this page becomes ready (body[data-ready]).
+INIT_SCRIPT = """
+(() => {
+  for (const proto of [WebGLRenderingContext.prototype, WebGL2RenderingContext.prototype]) {
+    for (const name of ['drawArrays', 'drawElements', 'drawArraysInstanced', 'drawElementsInstanced']) {
+      const original = proto[name];
+      if (!original) continue;
+      proto[name] = function (...args) { window.__firstDraw ??= performance.now(); return original.apply(this, args); };
+    }
+  }
+  new MutationObserver(() => { if (document.body?.dataset.ready === 'true') window.__ready ??= performance.now(); })
+    .observe(document, { attributes: true, subtree: true, attributeFilter: ['data-ready'] });
+})();
+"""
+
 
 class CountingServer:
     """http.server on 127.0.0.1 serving the repository, counting bytes per request in order."""

@@ -8,7 +8,6 @@ from __future__ import annotations
 import base64
 import gzip
 import json
-import re
 import shutil
 from pathlib import Path
 
@@ -17,11 +16,6 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_MANIFEST = REPO / "exports" / "mlp_weights.json"
 VERSION_1_MANIFEST = REPO / "tests" / "fixtures" / "version1" / "mlp_weights.json"  # the same MLP in format 1
-# index.html preloads the default export's manifest and shown snapshot on every page load
-# (issue 15): requests for these come from the page's HTML, whatever its address asks for.
-PRELOADED = frozenset(
-    "/" + href for href in re.findall(r'<link rel="preload" href="([^"]+)"', (REPO / "index.html").read_text())
-)
 
 # The tests wait on string predicates, which Playwright evaluates with eval; the page's
 # Content-Security-Policy (no eval) would refuse them. tests/page/test_page_security.py
