@@ -4,6 +4,7 @@ the CNN from the same run, against the reference page (DFin/Neural-Network-Visua
 measured in the same setting on this machine.
 
     python benchmarks/page_benchmark.py [--export exports/mlp_weights.json --export …] [--repeats 8]
+        [--profile …] [--before-checkout DIR] [--reference-checkout DIR]
 
 Serves the repository with a real HTTP server on 127.0.0.1 (counting the bytes it sends),
 drives /usr/bin/chromium through Playwright and prints, for each export (by default the MLP
@@ -21,6 +22,7 @@ import statistics
 from dataclasses import dataclass
 from pathlib import Path
 
+import first_frame_benchmark as first_frame
 from page_report import show, show_before_after
 from page_setting import CHROMIUM, CHROMIUM_ARGS, INIT_SCRIPT, PROFILES, REPO, CountingServer, throttler
 from playwright.sync_api import sync_playwright
@@ -257,6 +259,12 @@ def main() -> None:
         metavar="DIR",
         help="a checkout of the page before a change (git worktree add DIR <commit>), measured in the same run",
     )
+    parser.add_argument(
+        "--reference-checkout",
+        type=Path,
+        metavar="DIR",
+        help="a checkout of the reference page: also time both pages' first WebGL frame (first_frame_benchmark.py)",
+    )
     args = parser.parse_args()
     config = Config(
         exports=args.export or ["exports/mlp_weights.json", "exports/cnn_weights.json"], repeats=args.repeats
@@ -266,6 +274,12 @@ def main() -> None:
             if root is not None and not (root / export).is_file():
                 raise SystemExit(f"page_benchmark: {name} {root}: no manifest {export} there")
     profiles = list(PROFILES) if args.profile == "all" else [args.profile]
+    if args.reference_checkout is not None:
+        frames = first_frame.Config(args.reference_checkout, "index.html", profiles, runs=3)
+        if not (args.reference_checkout / frames.reference_page).is_file():
+            raise SystemExit(f"page_benchmark: --reference-checkout {args.reference_checkout}: no index.html there")
+        for profile in profiles:
+            first_frame.show(profile, first_frame.measure(frames, profile))
     if args.before_checkout is None and profiles == ["unthrottled"]:
         show(measure(config))
         return
