@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+# As tests/conftest.py launches it (the benchmarks do not import the tests).
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--use-angle=swiftshader",
@@ -18,6 +19,7 @@ CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-background-networking",
     "--disable-component-update",
+    "--disable-sync",
     "--no-first-run",
 ]
 
